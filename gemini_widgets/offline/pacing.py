@@ -1,0 +1,49 @@
+"""How fast the offline server streams: like Gemini by default, instantly in tests."""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+
+__all__ = ["Pacing"]
+
+PACING_ENV = "GEMINI_OFFLINE_PACING"
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """Seconds before the first chunk, and a (low, high) range between chunks."""
+
+    first_chunk: float = 0.35
+    between: tuple[float, float] = (0.02, 0.06)
+
+    @classmethod
+    def instant(cls) -> Pacing:
+        return cls(first_chunk=0.0, between=(0.0, 0.0))
+
+    @classmethod
+    def from_env(cls) -> Pacing:
+        """``GEMINI_OFFLINE_PACING=0`` streams instantly (CI); a number scales the delays."""
+        value = os.environ.get(PACING_ENV, "").strip()
+        if not value:
+            return cls()
+        try:
+            scale = float(value)
+        except ValueError:
+            raise ValueError(
+                f"{PACING_ENV} must be a number (0 = instant, 1 = like Gemini), got {value!r}"
+            ) from None
+        if scale < 0:
+            raise ValueError(f"{PACING_ENV} must be >= 0, got {scale}")
+        return cls.scaled(scale)
+
+    @classmethod
+    def scaled(cls, scale: float) -> Pacing:
+        """Gemini-like pacing times ``scale`` (0: instant)."""
+        base = cls()
+        return cls(base.first_chunk * scale, (base.between[0] * scale, base.between[1] * scale))
+
+    def gap(self, rng: random.Random) -> float:
+        low, high = self.between
+        return low if low == high else rng.uniform(low, high)

@@ -1,0 +1,156 @@
+"""Who answers a request: scripted fixtures first, then recorded replays, then the demo writer.
+
+A responder returns a :class:`Reply` (the chunk sequence as REST JSON, and optionally the
+recorded pause before each chunk) or ``None`` to let the next responder answer.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from google.genai import types
+
+from .catalogue import OfflineModel
+from .chunking import Answer, apply_config, build_chunks, split_into_pieces
+from .demo import write_demo_answer
+from .schema_answer import answer_for_schema
+from .wire import ParsedRequest
+
+__all__ = ["DemoResponder", "Reply", "Responder", "Script", "ScriptedResponder"]
+
+
+@dataclass
+class Reply:
+    """The chunks of one answer, as the JSON objects the REST API streams."""
+
+    chunks: list[dict[str, Any]]
+    delays: list[float] | None = None
+    """Recorded seconds before each chunk (replays); ``None`` uses the server's pacing."""
+
+
+class Responder(Protocol):
+    def respond(
+        self, request: ParsedRequest, model: OfflineModel, rng: random.Random
+    ) -> Reply | None: ...
+
+
+def to_json(response: types.GenerateContentResponse) -> dict[str, Any]:
+    return response.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _include_thoughts(request: ParsedRequest, model: OfflineModel) -> tuple[bool, bool]:
+    """(the model thinks for this request, the thoughts are sent) as Gemini decides them."""
+    thinking = request.config.thinking_config
+    thinks = model.thinks and not (thinking and thinking.thinking_budget == 0)
+    shown = thinks and bool(thinking and thinking.include_thoughts)
+    return thinks, shown
+
+
+@dataclass
+class DemoResponder:
+    """Writes a believable Markdown answer about the prompt (see ``demo.py``)."""
+
+    words_per_chunk: tuple[int, int] = (2, 8)
+
+    def respond(self, request: ParsedRequest, model: OfflineModel, rng: random.Random) -> Reply:
+        thinks, shown = _include_thoughts(request, model)
+        answers = []
+        for _ in range(request.config.candidate_count or 1):
+            if request.config.response_mime_type == "application/json":
+                schema = request.config.response_json_schema or request.config.response_schema
+                text = json.dumps(answer_for_schema(schema, rng, request.prompt_text), indent=2)
+                thoughts = "Reading the schema and filling each field from the prompt."
+            else:
+                demo = write_demo_answer(request, rng)
+                text, thoughts = demo.text, demo.thoughts
+            answer = Answer(
+                pieces=split_into_pieces(text, rng, self.words_per_chunk),
+                thoughts=split_into_pieces(thoughts, rng, (6, 14)) if thinks else [],
+            )
+            answers.append(apply_config(answer, request.config))
+        chunks = build_chunks(request, answers, model_version=model.name, include_thoughts=shown)
+        return Reply([to_json(c) for c in chunks])
+
+
+PromptMatch = str | re.Pattern[str] | Callable[[ParsedRequest], bool] | None
+
+
+@dataclass
+class Script:
+    """A fixed answer for a given prompt: exactly these chunks, in this order.
+
+    ``match`` is the whole prompt (compared without surrounding space), a compiled regular
+    expression searched in it, a callable on the request, or ``None`` for any prompt.
+    """
+
+    chunks: list[str]
+    match: PromptMatch = None
+    thoughts: list[str] = field(default_factory=list)
+    finish_reason: str = "STOP"
+
+    def matches(self, request: ParsedRequest) -> bool:
+        if self.match is None:
+            return True
+        if isinstance(self.match, str):
+            return request.prompt_text.strip() == self.match.strip()
+        if isinstance(self.match, re.Pattern):
+            return self.match.search(request.prompt_text) is not None
+        return bool(self.match(request))
+
+
+@dataclass
+class ScriptedResponder:
+    """Deterministic fixtures for tests and notebooks; the first matching script answers."""
+
+    scripts: list[Script] = field(default_factory=list)
+
+    def add(self, script: Script) -> None:
+        self.scripts.append(script)
+
+    def clear(self) -> None:
+        self.scripts.clear()
+
+    def respond(
+        self, request: ParsedRequest, model: OfflineModel, rng: random.Random
+    ) -> Reply | None:
+        for script in self.scripts:
+            if script.matches(request):
+                _, shown = _include_thoughts(request, model)
+                answer = Answer(
+                    pieces=list(script.chunks),
+                    thoughts=list(script.thoughts),
+                    finish_reason=script.finish_reason,
+                )
+                chunks = build_chunks(
+                    request,
+                    [apply_config(answer, request.config)],
+                    model_version=model.name,
+                    include_thoughts=shown,
+                )
+                return Reply([to_json(c) for c in chunks])
+        return None
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> ScriptedResponder:
+        """Load fixtures: ``{"scripts": [{"prompt" | "pattern": ..., "chunks": [...]}]}``."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        scripts = []
+        for entry in data.get("scripts", []):
+            match: PromptMatch = entry.get("prompt")
+            if "pattern" in entry:
+                match = re.compile(entry["pattern"])
+            scripts.append(
+                Script(
+                    chunks=list(entry["chunks"]),
+                    match=match,
+                    thoughts=list(entry.get("thoughts", [])),
+                    finish_reason=entry.get("finish_reason", "STOP"),
+                )
+            )
+        return cls(scripts)

@@ -1,0 +1,206 @@
+"""The Gemini REST wire format, read and written with the SDK's own types.
+
+Request bodies are validated by ``google.genai.types`` (which accept both camelCase and
+snake_case, as the SDK itself sends a mix), so a body the real API would reject for an
+unknown field is rejected here too. Responses are ``types.GenerateContentResponse`` objects
+dumped by alias, i.e. exactly the JSON the SDK parses.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic
+from google.genai import types
+
+__all__ = [
+    "ApiError",
+    "ParsedRequest",
+    "count_tokens",
+    "dump_response",
+    "error_body",
+    "parse_generate_request",
+]
+
+# Google's canonical status names for the HTTP codes the server sends.
+STATUS_NAMES = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    408: "DEADLINE_EXCEEDED",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
+
+_TOP_LEVEL_KEYS = {
+    "contents",
+    "systemInstruction",
+    "system_instruction",
+    "generationConfig",
+    "generation_config",
+    "safetySettings",
+    "safety_settings",
+    "tools",
+    "toolConfig",
+    "tool_config",
+    "cachedContent",
+    "cached_content",
+    "labels",
+    "model",
+}
+
+
+class ApiError(Exception):
+    """An error the server answers with, in Google's JSON error shape."""
+
+    def __init__(
+        self, code: int, message: str, *, details: list[dict[str, Any]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details or []
+
+    def body(self) -> dict[str, Any]:
+        return error_body(self.code, self.message, self.details)
+
+
+def error_body(
+    code: int, message: str, details: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "status": STATUS_NAMES.get(code, "UNKNOWN"),
+    }
+    if details:
+        error["details"] = details
+    return {"error": error}
+
+
+@dataclass
+class ParsedRequest:
+    """A generate/countTokens request body, as SDK types."""
+
+    model: str
+    contents: list[types.Content]
+    system_instruction: types.Content | None = None
+    config: types.GenerationConfig = field(default_factory=types.GenerationConfig)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def prompt_text(self) -> str:
+        """The text of the last user turn: what a responder answers."""
+        for content in reversed(self.contents):
+            if content.role in (None, "user"):
+                return parts_text(content.parts or [])
+        return ""
+
+    @property
+    def system_text(self) -> str:
+        if self.system_instruction is None:
+            return ""
+        return parts_text(self.system_instruction.parts or [])
+
+    def prompt_token_count(self) -> int:
+        total = count_tokens(self.system_text)
+        for content in self.contents:
+            for part in content.parts or []:
+                total += part_token_count(part)
+        return total
+
+
+def parts_text(parts: list[types.Part]) -> str:
+    return "".join(p.text for p in parts if p.text is not None and not p.thought)
+
+
+def part_token_count(part: types.Part) -> int:
+    """Gemini's published rates: 258 tokens per image, text by its own tokenizer."""
+    if part.text is not None:
+        return count_tokens(part.text)
+    if part.inline_data is not None or part.file_data is not None:
+        return 258
+    return 8
+
+
+_TOKEN_PATTERN = re.compile(r"\w{1,4}|[^\w\s]")
+
+
+def count_tokens(text: str) -> int:
+    """An approximation of Gemini's tokenizer: about four characters a token, punctuation apart.
+
+    Deterministic and cheap; close to the real ratio for English prose and code.
+    """
+    return len(_TOKEN_PATTERN.findall(text))
+
+
+def parse_generate_request(model: str, body: Any) -> ParsedRequest:
+    """Validate a generateContent/streamGenerateContent/countTokens body."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "Invalid JSON payload received. Expected an object.")
+    unknown = sorted(set(body) - _TOP_LEVEL_KEYS - {"generateContentRequest"})
+    if unknown:
+        raise ApiError(
+            400,
+            f'Invalid JSON payload received. Unknown name "{unknown[0]}": Cannot find field.',
+        )
+    if "generateContentRequest" in body:  # countTokens may wrap a full request
+        return parse_generate_request(model, body["generateContentRequest"])
+    try:
+        contents = [types.Content.model_validate(c) for c in _as_list(body.get("contents"))]
+        system = _first(body, "systemInstruction", "system_instruction")
+        config = _first(body, "generationConfig", "generation_config")
+        parsed = ParsedRequest(
+            model=model,
+            contents=contents,
+            system_instruction=types.Content.model_validate(system) if system else None,
+            config=types.GenerationConfig.model_validate(config or {}),
+            raw=body,
+        )
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise ApiError(
+            400, f"Invalid JSON payload received. {first['msg']} at '{where}'."
+        ) from None
+    if not parsed.contents:
+        raise ApiError(400, "* GenerateContentRequest.contents: contents is not specified")
+    for content in parsed.contents:
+        if not content.parts:
+            raise ApiError(
+                400, "* GenerateContentRequest.contents: contents.parts must not be empty."
+            )
+    return parsed
+
+
+def dump_response(response: types.GenerateContentResponse) -> str:
+    """One response as the JSON text the REST API sends."""
+    return response.model_dump_json(by_alias=True, exclude_none=True)
+
+
+def loads_body(data: bytes) -> Any:
+    try:
+        return json.loads(data or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ApiError(400, f"Invalid JSON payload received. {exc}") from None
+
+
+def _first(body: dict[str, Any], *names: str) -> Any:
+    for name in names:
+        if body.get(name) is not None:
+            return body[name]
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
