@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import threading
 
 from .pacing import Pacing
@@ -47,10 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     with server:
         print(f"Offline Gemini serving on {server.base_url}  (Ctrl+C to stop)", flush=True)
         print(f"  export GOOGLE_GEMINI_BASE_URL={server.base_url}", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":
