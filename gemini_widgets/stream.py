@@ -1,0 +1,277 @@
+"""The pure streaming core: chunks in, one ``StreamState`` and coalesced ``Delta``s out.
+
+No IPython here. ``StreamState.feed`` is the one state machine; ``consume.py`` drives it
+from a sync or an async iterator; widgets only ever see ``Delta``s and the final state.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.genai import types
+
+from .errors import StreamError
+
+__all__ = ["Coalescer", "Delta", "StreamState"]
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Delta:
+    """What arrived since the last delta: each character of the answer is in exactly one."""
+
+    text: str = ""
+    thoughts: str = ""
+    parts: tuple[types.Part, ...] = ()
+    """Non-text parts of the answer (images, function calls, code execution)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.text or self.thoughts or self.parts)
+
+    def __add__(self, other: Delta) -> Delta:
+        return Delta(
+            self.text + other.text, self.thoughts + other.thoughts, self.parts + other.parts
+        )
+
+
+@dataclass
+class StreamState:
+    """Everything known about one streamed answer; also the result users get back.
+
+    Iterate a stream, or read ``.text`` when it is done: the partial text is kept when the
+    stream fails or is stopped (``.error``, ``.stopped``).
+    """
+
+    model: str | None = None
+    clock: Clock = field(default=time.monotonic, repr=False)
+    started_at: float = field(default=0.0, repr=False)
+    first_token_at: float | None = field(default=None, repr=False)
+    ended_at: float | None = field(default=None, repr=False)
+    responses: list[types.GenerateContentResponse] = field(default_factory=list, repr=False)
+    usage: types.GenerateContentResponseUsageMetadata | None = field(default=None, repr=False)
+    finish_reason: types.FinishReason | None = None
+    finish_message: str | None = None
+    block_reason: types.BlockedReason | None = None
+    block_message: str | None = None
+    safety_ratings: list[types.SafetyRating] = field(default_factory=list, repr=False)
+    parts: list[types.Part] = field(default_factory=list, repr=False)
+    error: StreamError | None = None
+    stopped: bool = False
+    _text: list[str] = field(default_factory=list, repr=False)
+    _thoughts: list[str] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.started_at:
+            self.started_at = self.clock()
+
+    # ---- the state machine --------------------------------------------------------------
+
+    def feed(self, response: types.GenerateContentResponse) -> Delta:
+        """Take one chunk; return what it added. Parts are read directly, not via ``.text``
+        (which joins only text parts, and warns when there are others)."""
+        self.responses.append(response)
+        if response.usage_metadata is not None:
+            self.usage = response.usage_metadata
+        if self.model is None and response.model_version:
+            self.model = response.model_version
+        feedback = response.prompt_feedback
+        if feedback is not None and feedback.block_reason is not None:
+            self.block_reason = feedback.block_reason
+            self.block_message = feedback.block_reason_message
+            self.safety_ratings = list(feedback.safety_ratings or [])
+        text: list[str] = []
+        thoughts: list[str] = []
+        others: list[types.Part] = []
+        candidate = _first_candidate(response)
+        if candidate is not None:
+            for part in (candidate.content.parts if candidate.content else None) or []:
+                if part.text is not None and part.thought:
+                    thoughts.append(part.text)
+                elif part.text is not None:
+                    text.append(part.text)
+                elif _has_payload(part):  # a bare thought signature carries nothing to show
+                    others.append(part)
+            if candidate.finish_reason is not None:
+                self.finish_reason = candidate.finish_reason
+                self.finish_message = candidate.finish_message
+            if candidate.safety_ratings:
+                self.safety_ratings = list(candidate.safety_ratings)
+        delta = Delta("".join(text), "".join(thoughts), tuple(others))
+        if delta:
+            if self.first_token_at is None:
+                self.first_token_at = self.clock()
+            self._text.append(delta.text)
+            self._thoughts.append(delta.thoughts)
+            self.parts.extend(others)
+        return delta
+
+    def fail(self, error: StreamError) -> None:
+        self.error = error
+        self.end()
+
+    def stop(self) -> None:
+        self.stopped = True
+        self.end()
+
+    def end(self) -> None:
+        if self.ended_at is None:
+            self.ended_at = self.clock()
+
+    # ---- what users read ----------------------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        return "".join(self._text)
+
+    @property
+    def thoughts(self) -> str:
+        return "".join(self._thoughts)
+
+    @property
+    def done(self) -> bool:
+        return self.ended_at is not None
+
+    @property
+    def ok(self) -> bool:
+        """Ended normally: no error, not stopped, not blocked."""
+        return self.done and self.error is None and not self.stopped and self.block_reason is None
+
+    @property
+    def elapsed(self) -> float:
+        end = self.ended_at if self.ended_at is not None else self.clock()
+        return end - self.started_at
+
+    @property
+    def time_to_first_token(self) -> float | None:
+        return None if self.first_token_at is None else self.first_token_at - self.started_at
+
+    @property
+    def output_tokens(self) -> int | None:
+        if self.usage is None:
+            return None
+        if self.usage.candidates_token_count is not None:
+            return self.usage.candidates_token_count
+        # Mid-stream Gemini sends only the prompt and a running total.
+        total = self.usage.total_token_count
+        if total is None:
+            return None
+        return max(
+            0, total - (self.usage.prompt_token_count or 0) - (self.usage.thoughts_token_count or 0)
+        )
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        tokens = self.output_tokens
+        if tokens is None or self.first_token_at is None:
+            return None
+        end = self.ended_at if self.ended_at is not None else self.clock()
+        span = end - self.first_token_at
+        return tokens / span if span > 0 else None
+
+    def stats(self) -> dict[str, Any]:
+        """The status bar's numbers, as plain JSON values."""
+        usage = self.usage
+        return {
+            "model": self.model,
+            "time_to_first_token": _rounded(self.time_to_first_token),
+            "elapsed": _rounded(self.elapsed),
+            "tokens_per_second": _rounded(self.tokens_per_second, 1),
+            "prompt_tokens": usage.prompt_token_count if usage else None,
+            "output_tokens": self.output_tokens,
+            "thought_tokens": usage.thoughts_token_count if usage else None,
+            "total_tokens": usage.total_token_count if usage else None,
+            "finish_reason": _name(self.finish_reason),
+            "block_reason": _name(self.block_reason),
+        }
+
+    def __repr__(self) -> str:
+        status = (
+            "error"
+            if self.error
+            else "stopped"
+            if self.stopped
+            else "blocked"
+            if self.block_reason
+            else _name(self.finish_reason) or "streaming"
+        )
+        preview = self.text[:60].replace("\n", " ")
+        more = "…" if len(self.text) > 60 else ""
+        return f"<StreamState {status}, {len(self.text)} chars: {preview!r}{more}>"
+
+
+class Coalescer:
+    """Holds deltas so that at most one is emitted per frame (``interval`` seconds).
+
+    A chunk that comes after a quiet frame is emitted at once, so slow streams show every
+    chunk immediately; fast streams are merged. The driver calls ``due`` when the deadline
+    passes with nothing new, so held text is never stranded until the next chunk.
+    """
+
+    def __init__(self, interval: float = 1 / 30, clock: Clock = time.monotonic) -> None:
+        self.interval = interval
+        self.clock = clock
+        self._pending = Delta()
+        self._last_emit = float("-inf")
+
+    def add(self, delta: Delta) -> Delta | None:
+        if delta:
+            self._pending = self._pending + delta
+        return self.due()
+
+    def due(self) -> Delta | None:
+        """The held delta if its frame has come, else None."""
+        if not self._pending:
+            return None
+        now = self.clock()
+        if now - self._last_emit < self.interval:
+            return None
+        return self.flush(now)
+
+    def flush(self, now: float | None = None) -> Delta | None:
+        """Everything held, regardless of the frame (the end of a stream)."""
+        if not self._pending:
+            return None
+        pending, self._pending = self._pending, Delta()
+        self._last_emit = self.clock() if now is None else now
+        return pending
+
+    def seconds_until_due(self) -> float | None:
+        """How long the driver may wait for the next chunk before calling ``due``."""
+        if not self._pending:
+            return None
+        return max(0.0, self._last_emit + self.interval - self.clock())
+
+
+def _first_candidate(response: types.GenerateContentResponse) -> types.Candidate | None:
+    for candidate in response.candidates or []:
+        if (candidate.index or 0) == 0:
+            return candidate
+    return None
+
+
+def _has_payload(part: types.Part) -> bool:
+    return any(
+        getattr(part, name) is not None
+        for name in (
+            "inline_data",
+            "file_data",
+            "function_call",
+            "executable_code",
+            "code_execution_result",
+            "function_response",
+        )
+    )
+
+
+def _rounded(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _name(value: Any) -> str | None:
+    if value is None:
+        return None
+    return getattr(value, "value", str(value))
