@@ -1,0 +1,40 @@
+"""Fixtures shared by every layer: one offline server per session, a real SDK client on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from google import genai
+from google.genai import types
+
+from gemini_widgets.offline import OfflineGemini, Pacing
+
+MODEL = "gemini-2.5-flash"
+
+
+@pytest.fixture(scope="session")
+def offline_session() -> Iterator[OfflineGemini]:
+    with OfflineGemini(pacing=Pacing.instant()) as server:
+        yield server
+
+
+@pytest.fixture
+def server(offline_session: OfflineGemini) -> Iterator[OfflineGemini]:
+    """The session's offline server, with no requests, scripts or faults left from before."""
+    offline_session.reset()
+    yield offline_session
+    offline_session.reset()
+
+
+@pytest.fixture
+def client(server: OfflineGemini) -> genai.Client:
+    """The real google-genai client, talking HTTP to the offline server."""
+    return genai.Client(
+        api_key="test-key", http_options=types.HttpOptions(base_url=server.base_url)
+    )
+
+
+@pytest.fixture
+def model() -> str:
+    return MODEL
