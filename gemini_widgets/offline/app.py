@@ -281,16 +281,7 @@ class ActionHandler(_GeminiHandler):
             if sent == fault.error_after:
                 self.write(_event(error_body(fault.error_status, _status_message(fault))))
                 break
-            if reply.delays is not None and fault.chunk_delay is None and sent:
-                delay = reply.delays[sent]
-            elif sent == 0:
-                delay = reply.delays[0] if reply.delays else self._first_delay(fault)
-            else:
-                delay = (
-                    fault.chunk_delay
-                    if fault.chunk_delay is not None
-                    else self.state.pacing.gap(rng)
-                )
+            delay = self._delay_before(sent, reply, fault, rng)
             if delay > 0:
                 await asyncio.sleep(delay)
             self.write(_event(chunk))
@@ -303,6 +294,16 @@ class ActionHandler(_GeminiHandler):
                 return
         if not self.request.connection.stream.closed():  # type: ignore[union-attr]
             self.finish()
+
+    def _delay_before(self, sent: int, reply: Reply, fault: Fault, rng: random.Random) -> float:
+        """A fault's delay wins, then the recorded one (replays), then the server's pacing."""
+        if sent == 0 and fault.first_chunk_delay is not None:
+            return fault.first_chunk_delay
+        if sent > 0 and fault.chunk_delay is not None:
+            return fault.chunk_delay
+        if reply.delays is not None and sent < len(reply.delays):
+            return reply.delays[sent]
+        return self.state.pacing.first_chunk if sent == 0 else self.state.pacing.gap(rng)
 
     async def _flush_quietly(self) -> bool:
         try:

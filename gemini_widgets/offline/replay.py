@@ -2,9 +2,10 @@
 
 The file is the SDK's ``ReplayFile`` (``replay_id``, ``interactions[].request`` /
 ``.response.body_segments``), so recordings made by the SDK's replay client
-(``GOOGLE_GENAI_CLIENT_MODE=record``) replay here unchanged. We add one optional field per
-response, ``chunk_delays`` (seconds before each chunk), which the SDK's pydantic models
-ignore; without it the server's pacing applies.
+(``GOOGLE_GENAI_CLIENT_MODE=record``) replay here unchanged, and ours validate as SDK
+replay files. The SDK's models forbid extra fields, so the timing travels as a response
+header, ``x-chunk-delays`` (comma-separated seconds before each chunk); without it the
+server's pacing applies.
 """
 
 from __future__ import annotations
@@ -24,6 +25,18 @@ from .responders import Reply
 from .wire import ApiError, ParsedRequest, parse_generate_request
 
 __all__ = ["ReplayResponder", "record_stream"]
+
+DELAYS_HEADER = "x-chunk-delays"
+
+
+def _read_delays(headers: dict[str, str]) -> list[float] | None:
+    value = {k.lower(): v for k, v in headers.items()}.get(DELAYS_HEADER)
+    if not value:
+        return None
+    try:
+        return [float(x) for x in value.split(",")]
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -63,7 +76,7 @@ class ReplayResponder:
                 _Recording(
                     key=_contents_key(parsed.contents),
                     chunks=list(response.get("body_segments") or []),
-                    delays=response.get("chunk_delays"),
+                    delays=_read_delays(response.get("headers") or {}),
                 )
             )
         return cls(recordings)
@@ -125,10 +138,12 @@ def record_stream(
             },
             "response": {
                 "status_code": 200,
-                "headers": {"Content-Type": "text/event-stream"},
+                "headers": {
+                    "Content-Type": "text/event-stream",
+                    DELAYS_HEADER: ",".join(f"{d:g}" for d in delays),
+                },
                 "body_segments": chunks,
                 "sdk_response_segments": [],
-                "chunk_delays": delays,
             },
         }
         Path(path).write_text(
