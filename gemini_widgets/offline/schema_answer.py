@@ -128,6 +128,8 @@ class _Walker:
         items = _get(node, "items")
         if items is False:
             size = min(size, len(prefix)) if prefix else low
+        elif items == {} and not prefix:  # the SDK sends {} where a schema recursed: stay empty
+            size = low
         values: list[Any] = []
         singular = name[:-1] if name.endswith("s") else name
         for index in range(size):
