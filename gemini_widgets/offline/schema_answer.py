@@ -45,7 +45,9 @@ def answer_for_schema(
     schema: types.Schema | dict[str, Any] | None, rng: random.Random, prompt: str
 ) -> Any:
     """A plausible JSON value about ``prompt`` that validates against ``schema``."""
-    words = key_phrases(topic_of(prompt), keywords(prompt)) or ["example", "sample"]
+    singles = keywords(prompt)
+    words = list(dict.fromkeys([*key_phrases(topic_of(prompt), singles), *singles]))
+    words = words or ["example", "sample"]
     if isinstance(schema, types.Schema):
         schema = schema.model_dump(mode="json", exclude_none=True)
     if not schema:

@@ -177,7 +177,7 @@ def _sentence(words: list[str], rng: random.Random) -> str:
 
 
 def _title(words: list[str], rng: random.Random) -> str:
-    picked = rng.sample(words, k=min(len(words), rng.randint(1, 2)))
+    picked = sorted(rng.sample(words, k=min(len(words), rng.randint(1, 2))), key=words.index)
     title = " ".join(w[:1].upper() + w[1:] for w in picked)
     return f"{rng.choice(_ADJECTIVES)} {title}" if rng.random() < 0.6 else title
 
