@@ -1,3 +1,33 @@
-"""gemini-widgets: stream Google Gemini into Jupyter as rendered Markdown."""
+"""gemini-widgets: stream Google Gemini into Jupyter as rendered Markdown.
+
+from gemini_widgets import stream, StreamView
+result = stream("Explain binary search", temperature=0.2)
+"""
+
+from .client import Backend, MissingApiKeyError, current_backend, get_client, use_backend
+from .consume import StopSignal, aconsume, consume
+from .errors import StreamError
+from .generate import stream
+from .settings import SettingsError, build_config
+from .stream import Delta, StreamState
+from .widgets import StreamView
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Backend",
+    "Delta",
+    "MissingApiKeyError",
+    "SettingsError",
+    "StopSignal",
+    "StreamError",
+    "StreamState",
+    "StreamView",
+    "aconsume",
+    "build_config",
+    "consume",
+    "current_backend",
+    "get_client",
+    "stream",
+    "use_backend",
+]

@@ -1,0 +1,56 @@
+"""``stream()``: prompt in, a live StreamView out, the result returned. One call does it all."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from google import genai
+from google.genai import types
+
+from .client import current_backend, get_client
+from .settings import DEFAULT_MODEL, build_config
+from .stream import StreamState
+from .widgets import StreamView
+
+__all__ = ["stream"]
+
+
+def stream(
+    contents: types.ContentListUnion | types.ContentListUnionDict,
+    *,
+    model: str | None = None,
+    client: genai.Client | None = None,
+    config: types.GenerateContentConfig | dict[str, Any] | None = None,
+    background: bool = False,
+    view: StreamView | None = None,
+    **settings: Any,
+) -> StreamState | asyncio.Task[StreamState]:
+    """Stream ``contents`` from Gemini into a new StreamView and return the result.
+
+    ``contents`` is anything ``generate_content_stream`` takes: text, ``types.Part``,
+    images, bytes parts, PIL images, a list of them. ``settings`` are the short names of
+    ``gemini_widgets.settings.SETTINGS`` (temperature, system, max_output_tokens, ...) or any
+    ``GenerateContentConfig`` field. With ``background=True`` the cell returns at once with
+    a task, the stream goes on, and the Stop button acts immediately.
+    """
+    from IPython.display import display
+
+    generation_config = build_config(config, **settings)
+    model = model or DEFAULT_MODEL
+    backend = current_backend().label if client is None else "custom client"
+    client = client or get_client()
+    if view is None:
+        view = StreamView(model=model, backend=backend)
+        display(view)
+    if background:
+        return view.consume_in_background(
+            client.aio.models.generate_content_stream(
+                model=model, contents=contents, config=generation_config
+            )
+        )
+    return view.consume(
+        client.models.generate_content_stream(
+            model=model, contents=contents, config=generation_config
+        )
+    )

@@ -1,0 +1,52 @@
+"""The front end's renderer (markdown-it, DOMPurify, highlight.js, KaTeX), sent once per kernel.
+
+anywidget sends a widget's ESM and CSS with every instance: for a renderer bundle of several
+hundred KB, twenty answers in a notebook would cost twenty copies over iopub. So each view
+carries only a small glue module and a reference to one shared, never-displayed
+``RendererAssets`` widget; the browser imports the bundle from it once and caches the
+module by version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import ipywidgets
+import traitlets
+
+__all__ = ["RendererAssets", "shared_assets"]
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+class RendererAssets(ipywidgets.Widget):
+    """Holds the renderer bundle; views import it from here (see ``stream_view.js``)."""
+
+    source = traitlets.Unicode("").tag(sync=True)
+    css = traitlets.Unicode("").tag(sync=True)
+    version = traitlets.Unicode("").tag(sync=True)
+
+    def __repr__(self) -> str:
+        return f"<RendererAssets {self.version}, {len(self.source):,} bytes>"
+
+
+@cache
+def _bundle() -> tuple[str, str, str]:
+    source = (STATIC / "renderer.js").read_text(encoding="utf-8")
+    css = (STATIC / "renderer.css").read_text(encoding="utf-8")
+    version = hashlib.sha256((source + css).encode()).hexdigest()[:16]
+    return source, css, version
+
+
+_shared: RendererAssets | None = None
+
+
+def shared_assets() -> RendererAssets:
+    """The kernel's one ``RendererAssets`` (made again if it was closed)."""
+    global _shared
+    if _shared is None or _shared.comm is None:
+        source, css, version = _bundle()
+        _shared = RendererAssets(source=source, css=css, version=version)
+    return _shared

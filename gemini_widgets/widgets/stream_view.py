@@ -1,0 +1,229 @@
+"""StreamView: one streamed answer, rendered progressively as Markdown in the browser.
+
+The kernel sends each piece of text once, as a ``delta`` message with its offset; the
+browser appends and re-renders only the trailing open block. A view that starts late (a
+page reload, a second display, a display update) asks for the text so far with the
+``_snapshot`` command. When the stream ends, every display of the view is updated with the
+final answer as ``text/markdown`` beside the widget, so a saved notebook shows it without
+widget state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterable, Awaitable, Iterable
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import ipywidgets
+import traitlets
+from anywidget.experimental import command
+from google.genai import types
+
+from ..consume import StopSignal, aconsume, consume
+from ..stream import Delta, StreamState
+from .assets import RendererAssets, shared_assets
+
+__all__ = ["StreamView"]
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+STATS_INTERVAL = 0.25
+"""Seconds between live status-bar updates: enough for a ticking tokens/s, few bytes."""
+
+_NOTICES = {
+    "MAX_TOKENS": "The answer reached max_output_tokens and was cut off.",
+    "SAFETY": "Gemini stopped the answer for safety reasons.",
+    "RECITATION": "Gemini stopped the answer because it resembled existing content too closely.",
+    "LANGUAGE": "Gemini stopped: the language is not supported.",
+    "BLOCKLIST": "Gemini stopped: the answer contained blocked terms.",
+    "PROHIBITED_CONTENT": "Gemini stopped: the answer may contain prohibited content.",
+    "SPII": "Gemini stopped: the answer may contain sensitive personal information.",
+    "MALFORMED_FUNCTION_CALL": "Gemini produced a malformed function call.",
+    "OTHER": "Gemini stopped the answer for an unspecified reason.",
+}
+
+
+class StreamView(anywidget.AnyWidget):
+    """A live, rendered view of one streamed Gemini answer.
+
+    >>> view = StreamView()
+    >>> display(view)
+    >>> result = view.consume(client.models.generate_content_stream(...))
+    """
+
+    _esm = STATIC / "stream_view.js"
+    _css = STATIC / "stream_view.css"
+
+    model_name = traitlets.Unicode("").tag(sync=True)
+    backend = traitlets.Unicode("").tag(sync=True)
+    status = traitlets.Unicode("idle").tag(sync=True)
+    """idle, waiting, streaming, done, stopped, error or blocked."""
+    stats = traitlets.Dict().tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+    notice = traitlets.Unicode("").tag(sync=True)
+    background = traitlets.Bool(False).tag(sync=True)
+    """True while a stream runs as a task: the Stop button then acts at once."""
+    _renderer = traitlets.Instance(RendererAssets).tag(sync=True, **ipywidgets.widget_serialization)
+
+    def __init__(self, *, model: str = "", backend: str = "", **kwargs: Any) -> None:
+        super().__init__(model_name=model, backend=backend, _renderer=shared_assets(), **kwargs)
+        self.state: StreamState | None = None
+        self._stop = StopSignal()
+        self._task: asyncio.Task[StreamState] | None = None
+        self._sent_text = 0
+        self._sent_thoughts = 0
+        self._displays: list[Any] = []
+        self._stats_sent_at = float("-inf")
+
+    # ---- feeding it --------------------------------------------------------------------
+
+    def consume(self, responses: Iterable[types.GenerateContentResponse]) -> StreamState:
+        """Stream a sync iterator into this view; return the result when it ends.
+
+        Kernel -> Interrupt stops it (the partial answer stays). The Stop button acts on
+        background streams only: ipykernel reads no comm message while a cell runs.
+        """
+        state = self._begin()
+        return consume(responses, self, state=state, stop=self._stop)
+
+    async def aconsume(
+        self,
+        responses: AsyncIterable[types.GenerateContentResponse]
+        | Awaitable[AsyncIterable[types.GenerateContentResponse]],
+    ) -> StreamState:
+        """Stream an async iterator (or what ``client.aio`` returns) into this view."""
+        state = self._begin()
+        return await aconsume(responses, self, state=state, stop=self._stop)
+
+    def consume_in_background(
+        self,
+        responses: AsyncIterable[types.GenerateContentResponse]
+        | Awaitable[AsyncIterable[types.GenerateContentResponse]],
+    ) -> asyncio.Task[StreamState]:
+        """Stream as a task on the running loop (the kernel's): the cell returns at once
+        and the Stop button works, since the kernel is free to read its click."""
+        self.background = True
+        self._task = asyncio.ensure_future(self.aconsume(responses))
+        return self._task
+
+    def stop(self) -> None:
+        """Stop the stream; what arrived is kept."""
+        self._stop.set()
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    # ---- StreamSink --------------------------------------------------------------------
+
+    def on_delta(self, delta: Delta, state: StreamState) -> None:
+        message: dict[str, Any] = {"type": "delta"}
+        now = state.clock()
+        if now - self._stats_sent_at >= STATS_INTERVAL:
+            message["stats"] = state.stats()
+            self._stats_sent_at = now
+        if delta.text:
+            message.update(at=self._sent_text, text=delta.text)
+            self._sent_text += len(delta.text)
+        if delta.thoughts:
+            message.update(thoughts_at=self._sent_thoughts, thoughts=delta.thoughts)
+            self._sent_thoughts += len(delta.thoughts)
+        if self.status != "streaming":
+            self.status = "streaming"
+        self.send(message)
+
+    def on_end(self, state: StreamState) -> None:
+        with self.hold_sync():
+            self.stats = state.stats()
+            self.model_name = self.model_name or state.model or ""
+            self.error = state.error.message if state.error else ""
+            self.notice = _notice(state)
+            self.status = _final_status(state)
+            self.background = False
+        self._task = None
+        self._update_static_fallback(state)
+
+    # ---- the browser's requests --------------------------------------------------------
+
+    @command
+    def _snapshot(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+        state = self.state
+        return (
+            {
+                "text": state.text if state else "",
+                "thoughts": state.thoughts if state else "",
+            },
+            [],
+        )
+
+    @command
+    def _stop_command(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+        acted = self._task is not None and not self._task.done()
+        self.stop()
+        return {"stopped": acted}, []
+
+    # ---- display ----------------------------------------------------------------------
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        self._displays.append(display(self._bundle(), raw=True, display_id=True))
+
+    def _bundle(self, final: StreamState | None = None) -> dict[str, Any]:
+        shown = self._repr_mimebundle_() or {}
+        bundle = dict(shown[0] if isinstance(shown, tuple) else shown)  # (data, metadata)
+        bundle["text/plain"] = repr(self)
+        if final is not None and final.text:
+            bundle["text/markdown"] = final.text
+        return bundle
+
+    def _update_static_fallback(self, state: StreamState) -> None:
+        if not self._displays:
+            return
+        bundle = self._bundle(state)
+        for handle in self._displays:
+            handle.update(bundle, raw=True)
+
+    def __repr__(self) -> str:
+        state = self.state
+        chars = len(state.text) if state else 0
+        model = f" {self.model_name}" if self.model_name else ""
+        return f"<StreamView{model} {self.status}, {chars} chars>"
+
+    # ---- internals --------------------------------------------------------------------
+
+    def _begin(self) -> StreamState:
+        if self.state is not None and not self.state.done:
+            raise RuntimeError("This StreamView is already streaming; use a new StreamView.")
+        self._stop.clear()
+        self._sent_text = self._sent_thoughts = 0
+        self._stats_sent_at = float("-inf")
+        self.state = StreamState(model=self.model_name or None)
+        with self.hold_sync():
+            self.error = self.notice = ""
+            self.stats = {}
+            self.status = "waiting"
+        self.send({"type": "reset"})
+        return self.state
+
+
+def _final_status(state: StreamState) -> str:
+    if state.error is not None:
+        return "error"
+    if state.stopped:
+        return "stopped"
+    if state.block_reason is not None:
+        return "blocked"
+    return "done"
+
+
+def _notice(state: StreamState) -> str:
+    if state.block_reason is not None:
+        reason = getattr(state.block_reason, "value", str(state.block_reason))
+        detail = f" {state.block_message}" if state.block_message else ""
+        return f"The prompt was blocked ({reason}).{detail}"
+    if state.stopped:
+        return "Stopped; the partial answer is kept."
+    reason = getattr(state.finish_reason, "value", None)
+    if reason and reason != "STOP":
+        return _NOTICES.get(reason, f"Gemini finished with {reason}.")
+    return ""

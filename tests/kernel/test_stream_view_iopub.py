@@ -1,0 +1,74 @@
+"""What StreamView costs on the wire, measured in a real kernel over real iopub."""
+
+from __future__ import annotations
+
+import json
+
+CHUNKS = 5_000
+CHUNK_TEXT = "lorem ipsum dolor sit amet, consectetur.\n"  # 41 chars: 5,000 of them ~ 200 KB
+
+SETUP = f"""
+from gemini_widgets import StreamView, get_client
+from gemini_widgets.client import offline_server
+server = offline_server()
+server.reset()
+server.script(*([{CHUNK_TEXT!r}] * {CHUNKS}), prompt="long")
+client = get_client()
+StreamView()  # the first view sends the renderer bundle, once per kernel
+"""
+
+
+def test_200kb_in_5000_chunks_sends_each_character_about_once(kernel):
+    kernel.ok(SETUP)
+    run = kernel.ok(
+        "view = StreamView(model='gemini-2.5-flash')\n"
+        "display(view)\n"
+        "result = view.consume(client.models.generate_content_stream("
+        "model='gemini-2.5-flash', contents='long'))\n"
+        "print(len(result.text), result.elapsed, len(result.responses))"
+    )
+    length, elapsed, responses = run.stdout.split()
+    text_bytes = len(CHUNK_TEXT) * CHUNKS
+    assert int(length) == text_bytes and int(responses) == CHUNKS
+
+    comm = run.of_type("comm_msg")
+    deltas = [
+        m
+        for m in comm
+        if m["content"]["data"].get("method") == "custom"
+        and m["content"]["data"]["content"].get("type") == "delta"
+    ]
+    streamed = "".join(m["content"]["data"]["content"].get("text", "") for m in deltas)
+    assert streamed == CHUNK_TEXT * CHUNKS  # every character, once, in order
+
+    live_bytes = run.bytes_of("comm_msg", "comm_open")
+    assert live_bytes <= 1.3 * text_bytes, f"{live_bytes / text_bytes:.2f}x the text"
+    # At most ~30 messages per second of stream (plus the opening and closing ones).
+    assert len(comm) <= 30 * float(elapsed) + 10, (len(comm), elapsed)
+
+    # The static fallback: the final display update carries one copy of the text.
+    updates = run.of_type("update_display_data")
+    assert len(updates) == 1
+    data = updates[0]["content"]["data"]
+    assert data["text/markdown"] == CHUNK_TEXT * CHUNKS
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert len(data["text/plain"]) < 200
+    fallback_bytes = run.bytes_of("update_display_data", "display_data")
+    assert fallback_bytes <= text_bytes * 1.05 + 2_000
+
+
+def test_result_and_widget_state_hold_no_key(kernel):
+    run = kernel.ok(
+        "import os\n"
+        "os.environ['GEMINI_API_KEY'] = 'AIzaFAKEKEY-kernel-test-0123456789abcdef'\n"
+        "view = StreamView(model='gemini-2.5-flash', backend='offline')\n"
+        "display(view)\n"
+        "r = view.consume(client.models.generate_content_stream("
+        "model='gemini-2.5-flash', contents='long'))\n"
+        "print(repr(r), repr(view), view.get_state())\n"
+        "del os.environ['GEMINI_API_KEY']"
+    )
+    everything = json.dumps(run.messages, default=str)
+    assert "AIzaFAKEKEY" not in everything.replace(
+        "os.environ['GEMINI_API_KEY'] = 'AIzaFAKEKEY", ""
+    )
