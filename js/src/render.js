@@ -1,0 +1,208 @@
+// Incremental Markdown rendering for streamed model output. Pure: no anywidget, no
+// globals; the DOM comes from the container (or an injected `document`).
+//
+// The document is a sequence of top-level blocks (markdown-it's level-0 tokens). Every
+// block but the last is *committed*: its nodes are appended to the container once and
+// never touched again. The last block is *open*: its nodes are replaced on each render,
+// and only the text from its first line onwards is parsed again. Both paths render and
+// sanitise each block on its own, so
+//
+//     container.innerHTML === renderMarkdown(text)
+//
+// holds exactly, whatever the chunking and whenever render() is called. Per-block
+// sanitising is also a safety property: an unclosed <div> or <table> in model HTML
+// cannot swallow the blocks after it.
+
+import { parseBlocks, renderBlockHtml, lineStarts } from './markdown.js';
+import { createSanitizer } from './sanitize.js';
+
+/** Sanitised HTML of the whole text, block by block (see the top of this file). */
+export function renderMarkdown(text, { document = globalThis.document } = {}) {
+  const sanitize = sanitizerFor(document);
+  const env = {};
+  const scratch = document.createElement('div');
+  for (const block of parseBlocks(text, env)) scratch.append(sanitize(renderBlockHtml(block, env)));
+  return scratch.innerHTML;
+}
+
+export class IncrementalRenderer {
+  #container;
+  #document;
+  #sanitize;
+  // Text is kept as committed + open: appending to the open string and slicing it never
+  // flattens the whole document, so a render costs O(open block), not O(document).
+  #committed = '';
+  #open = '';
+  #dirty = false;
+  #openNodes = [];
+  // Link reference definitions in committed text: markdown-it resolves `[x]` against
+  // env.references, and the open part is parsed without the text that defined them.
+  #committedRefs = Object.create(null);
+  // All definitions (committed + open) that the committed blocks were rendered with.
+  #refsSignature = '';
+  #stats = {
+    renders: 0, // render() calls that had new text
+    fullRenders: 0, // of those, how many re-rendered the whole document
+    blocksCommitted: 0,
+    charsParsed: 0, // total source characters handed to markdown-it
+    lastCharsParsed: 0, // ... by the latest render
+  };
+
+  constructor(container, { document = container.ownerDocument } = {}) {
+    this.#container = container;
+    this.#document = document;
+    this.#sanitize = sanitizerFor(document);
+  }
+
+  /** Queue text; nothing touches the DOM until render(). */
+  append(text) {
+    if (!text) return;
+    this.#open += text;
+    this.#dirty = true;
+  }
+
+  /** Apply queued text. Returns false when there was nothing to do. */
+  render() {
+    if (!this.#dirty) return false;
+    this.#dirty = false;
+    this.#stats.renders += 1;
+    const env = { references: Object.create(this.#committedRefs) };
+    const blocks = parseBlocks(this.#open, env);
+    this.#countParsed(this.#open.length);
+    const signature = refsSignature(env.references);
+    if (signature !== this.#refsSignature && this.#committed) {
+      // A definition appeared, changed or vanished in the open part: committed
+      // paragraphs may link differently now. Rare in model output; correctness wins.
+      this.#renderEverything();
+    } else {
+      this.#refsSignature = signature;
+      this.#renderOpenPart(blocks, env);
+    }
+    return true;
+  }
+
+  /** Start over with `text` (e.g. a view opened mid-stream); call render() to show it. */
+  reset(text = '') {
+    this.#committed = '';
+    this.#open = '';
+    this.#openNodes = [];
+    this.#committedRefs = Object.create(null);
+    this.#refsSignature = '';
+    this.#container.replaceChildren();
+    this.#dirty = true;
+    this.append(text);
+  }
+
+  get text() {
+    return this.#committed + this.#open;
+  }
+
+  get stats() {
+    return { ...this.#stats, openChars: this.#open.length };
+  }
+
+  #renderOpenPart(blocks, env) {
+    const src = this.#open;
+    const { count, end } = settledBlocks(src, blocks);
+    if (count > 0 && Object.keys(env.references).length > 0) {
+      // Definitions made in the text being committed join the committed set.
+      const sliceEnv = { references: Object.create(this.#committedRefs) };
+      parseBlocks(src.slice(0, end), sliceEnv);
+      this.#countParsed(end);
+      Object.assign(this.#committedRefs, sliceEnv.references);
+    }
+    for (const node of this.#openNodes) node.remove();
+    this.#appendBlocks(blocks, count, env);
+    this.#committed += src.slice(0, end);
+    this.#open = src.slice(end);
+    this.#stats.blocksCommitted += count;
+  }
+
+  #renderEverything() {
+    this.#stats.fullRenders += 1;
+    const text = this.text;
+    const env = {};
+    const blocks = parseBlocks(text, env);
+    const { count, end } = settledBlocks(text, blocks);
+    const sliceEnv = { references: Object.create(null) };
+    parseBlocks(text.slice(0, end), sliceEnv);
+    this.#countParsed(text.length + end);
+    this.#committedRefs = sliceEnv.references;
+    this.#refsSignature = refsSignature(env.references);
+    this.#container.replaceChildren();
+    this.#appendBlocks(blocks, count, env);
+    this.#committed = text.slice(0, end);
+    this.#open = text.slice(end);
+    this.#stats.blocksCommitted = count;
+  }
+
+  // Blocks [0, count) are committed; the rest are open and remembered for replacement.
+  #appendBlocks(blocks, count, env) {
+    const committed = this.#document.createDocumentFragment();
+    const open = this.#document.createDocumentFragment();
+    blocks.forEach((block, i) => {
+      (i < count ? committed : open).append(this.#sanitize(renderBlockHtml(block, env)));
+    });
+    this.#openNodes = [...open.childNodes];
+    this.#container.append(committed, open);
+  }
+
+  #countParsed(chars) {
+    this.#stats.charsParsed += chars;
+    this.#stats.lastCharsParsed = chars;
+  }
+}
+
+/**
+ * How many leading blocks of `src` can no longer change, and the offset where the
+ * first unsettled one starts. Normally all but the last block: CommonMark block
+ * structure is decided line by line, so appending text only affects the last block.
+ * Two exceptions: the line a block starts on must be final (below), and display math
+ * (markdown.js): a `$$` or `\[` can still pair with a closer on a later line until a
+ * blank line ends it, so a block holding one stays open while no blank line follows it.
+ */
+function settledBlocks(src, blocks) {
+  if (blocks.length < 2) return { count: 0, end: 0 };
+  const starts = lineStarts(src);
+  const lastBlank = lastBlankLine(src);
+  let count = blocks.length - 1;
+  for (;;) {
+    // Whether line L starts a block or continues the one before (a lazy line, `#` vs
+    // `#x`, `*` vs `**`) is decided by line L and, for a table, line L+1: both must be
+    // complete before the blocks above L are final.
+    while (count > 0 && blocks[count].line + 2 >= starts.length) count -= 1;
+    if (count === 0) break;
+    const end = starts[blocks[count].line];
+    const opener = Math.max(src.lastIndexOf('$$', end - 2), src.lastIndexOf('\\[', end - 2));
+    if (opener < 0 || opener < lastBlank) break;
+    while (count > 0 && starts[blocks[count].line] > opener) count -= 1;
+  }
+  return { count, end: count > 0 ? starts[blocks[count].line] : 0 };
+}
+
+// Offset of the last complete blank line (a line break, spaces or tabs, a line break).
+function lastBlankLine(src) {
+  const blank = /(?:\r\n?|\n)[ \t]*(?=\r|\n)/g;
+  let last = -1;
+  for (let m = blank.exec(src); m !== null; m = blank.exec(src)) last = m.index;
+  return last;
+}
+
+function refsSignature(references) {
+  const labels = [];
+  for (const label in references) labels.push(label); // own and committed (prototype)
+  if (labels.length === 0) return '';
+  labels.sort();
+  return JSON.stringify(labels.map((l) => [l, references[l].href, references[l].title]));
+}
+
+const sanitizers = new WeakMap();
+
+function sanitizerFor(document) {
+  let sanitize = sanitizers.get(document);
+  if (!sanitize) {
+    sanitize = createSanitizer(document.defaultView);
+    sanitizers.set(document, sanitize);
+  }
+  return sanitize;
+}
