@@ -7,7 +7,7 @@ result = stream("Explain binary search", temperature=0.2)
 from .client import Backend, MissingApiKeyError, current_backend, get_client, use_backend
 from .consume import StopSignal, aconsume, consume
 from .errors import StreamError
-from .generate import stream
+from .generate import BackgroundStream, stream
 from .settings import SettingsError, build_config
 from .stream import Delta, StreamState
 from .widgets import StreamView
@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Backend",
+    "BackgroundStream",
     "Delta",
     "MissingApiKeyError",
     "SettingsError",

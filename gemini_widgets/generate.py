@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 from google import genai
@@ -13,7 +14,37 @@ from .settings import DEFAULT_MODEL, build_config
 from .stream import StreamState
 from .widgets import StreamView
 
-__all__ = ["stream"]
+__all__ = ["BackgroundStream", "stream"]
+
+
+@dataclass(frozen=True)
+class BackgroundStream:
+    """A stream running as a task on the kernel's loop: stop it, await it, or read it."""
+
+    view: StreamView
+    task: asyncio.Task[StreamState]
+
+    def stop(self) -> None:
+        """Stop the stream; the text so far is kept (same as the Stop button)."""
+        self.view.stop()
+
+    def done(self) -> bool:
+        return self.task.done()
+
+    def result(self) -> StreamState:
+        """The finished result; the state so far (``.text`` grows) while it streams."""
+        if self.task.done():
+            return self.task.result()
+        assert self.view.state is not None
+        return self.view.state
+
+    def __await__(self):  # type: ignore[no-untyped-def]
+        return self.task.__await__()
+
+    def __repr__(self) -> str:
+        state = self.result()
+        status = "done" if self.done() else "streaming"
+        return f"<BackgroundStream {status}, {len(state.text)} chars>"
 
 
 def stream(
@@ -25,14 +56,15 @@ def stream(
     background: bool = False,
     view: StreamView | None = None,
     **settings: Any,
-) -> StreamState | asyncio.Task[StreamState]:
+) -> StreamState | BackgroundStream:
     """Stream ``contents`` from Gemini into a new StreamView and return the result.
 
     ``contents`` is anything ``generate_content_stream`` takes: text, ``types.Part``,
     images, bytes parts, PIL images, a list of them. ``settings`` are the short names of
     ``gemini_widgets.settings.SETTINGS`` (temperature, system, max_output_tokens, ...) or any
     ``GenerateContentConfig`` field. With ``background=True`` the cell returns at once with
-    a task, the stream goes on, and the Stop button acts immediately.
+    a ``BackgroundStream`` (stop it, await it), the stream goes on, and the Stop button acts
+    immediately.
     """
     from IPython.display import display
 
@@ -44,11 +76,12 @@ def stream(
         view = StreamView(model=model, backend=backend)
         display(view)
     if background:
-        return view.consume_in_background(
+        task = view.consume_in_background(
             client.aio.models.generate_content_stream(
                 model=model, contents=contents, config=generation_config
             )
         )
+        return BackgroundStream(view, task)
     return view.consume(
         client.models.generate_content_stream(
             model=model, contents=contents, config=generation_config
