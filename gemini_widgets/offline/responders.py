@@ -62,9 +62,13 @@ class DemoResponder:
         thinks, shown = _include_thoughts(request, model)
         answers = []
         for _ in range(request.config.candidate_count or 1):
-            if request.config.response_mime_type == "application/json":
+            mime = request.config.response_mime_type
+            if mime in ("application/json", "text/x.enum"):
                 schema = request.config.response_json_schema or request.config.response_schema
-                text = json.dumps(answer_for_schema(schema, rng, request.prompt_text), indent=2)
+                value = answer_for_schema(schema, rng, request.prompt_text)
+                # An enum answer is the bare value, as Gemini sends it for text/x.enum.
+                is_enum = mime == "text/x.enum" and isinstance(value, str)
+                text = value if is_enum else json.dumps(value, indent=2)
                 thoughts = "Reading the schema and filling each field from the prompt."
             else:
                 demo = write_demo_answer(request, rng)

@@ -113,3 +113,14 @@ def test_inline_image_and_gcs_file_are_described(client, model):
     text, _ = _stream_text(client, model, [image, document, "What are these?"])
     assert "image/png" in text
     assert "gs://bucket/report.pdf" in text
+
+
+def test_enum_answer_parses_into_the_enum(client, model):
+    response = client.models.generate_content(
+        model=model,
+        contents="Pick a colour",
+        config=types.GenerateContentConfig(
+            response_mime_type="text/x.enum", response_schema=Colour
+        ),
+    )
+    assert response.parsed in (Colour.RED, Colour.BLUE)
