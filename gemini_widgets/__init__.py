@@ -14,6 +14,14 @@ from .widgets import StreamView
 
 __version__ = "0.1.0"
 
+
+def load_ipython_extension(ipython):
+    """``%load_ext gemini_widgets``: registers ``%%gemini`` and ``%gemini``."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
+
+
 __all__ = [
     "Backend",
     "BackgroundStream",
@@ -29,6 +37,7 @@ __all__ = [
     "consume",
     "current_backend",
     "get_client",
+    "load_ipython_extension",
     "stream",
     "use_backend",
 ]

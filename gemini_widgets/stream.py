@@ -61,6 +61,8 @@ class StreamState:
     parts: list[types.Part] = field(default_factory=list, repr=False)
     error: StreamError | None = None
     stopped: bool = False
+    parsed: Any = field(default=None, repr=False)
+    """The parsed value of a JSON answer (set by whoever asked for JSON)."""
     _text: list[str] = field(default_factory=list, repr=False)
     _thoughts: list[str] = field(default_factory=list, repr=False)
 

@@ -93,8 +93,7 @@ class StreamView(anywidget.AnyWidget):
         | Awaitable[AsyncIterable[types.GenerateContentResponse]],
     ) -> StreamState:
         """Stream an async iterator (or what ``client.aio`` returns) into this view."""
-        state = self._begin()
-        return await aconsume(responses, self, state=state, stop=self._stop)
+        return await aconsume(responses, self, state=self._begin(), stop=self._stop)
 
     def consume_in_background(
         self,
@@ -103,8 +102,9 @@ class StreamView(anywidget.AnyWidget):
     ) -> asyncio.Task[StreamState]:
         """Stream as a task on the running loop (the kernel's): the cell returns at once
         and the Stop button works, since the kernel is free to read its click."""
+        state = self._begin()  # now, so the result is readable before the task first runs
         self.background = True
-        self._task = asyncio.ensure_future(self.aconsume(responses))
+        self._task = asyncio.ensure_future(aconsume(responses, self, state=state, stop=self._stop))
         return self._task
 
     def stop(self) -> None:

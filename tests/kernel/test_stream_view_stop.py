@@ -63,3 +63,32 @@ def test_five_background_streams_run_at_once_without_crossing(kernel):
     )
     assert run.stdout.split() == ["True"] * 6
     kernel.ok("server.faults.clear()")
+
+
+def test_format_code_offers_the_answer_as_a_new_cell(kernel):
+    kernel.ok(
+        "%load_ext gemini_widgets\n"
+        "from gemini_widgets.client import offline_server\n"
+        "offline_server().script('Here:\\n\\n```python\\nprint(42)\\n```\\n', prompt='code')"
+    )
+    run = kernel.ok("%%gemini --format code\ncode")
+    payload = run.reply["payload"]
+    assert payload == [{"source": "set_next_input", "text": "print(42)", "replace": False}]
+
+
+def test_five_background_magic_cells_complete_with_nothing_crossed(kernel):
+    kernel.ok(
+        "%load_ext gemini_widgets\n" + SETUP + "for i in range(5):\n"
+        "    server.script(*[f'<{i}.{k}>' for k in range(40)], prompt=f'cell {i}')\n"
+        "server.fail_next(Fault.slow(between=0.01), times=None)"
+    )
+    for i in range(5):
+        kernel.ok(f"%%gemini --background -o bg{i}\ncell {i}")
+    time.sleep(3)
+    run = kernel.ok(
+        "print(all(globals()[f'bg{i}'].done() for i in range(5)))\n"
+        "for i in range(5):\n"
+        "    print(globals()[f'bg{i}'].result().text == ''.join(f'<{i}.{k}>' for k in range(40)))"
+    )
+    assert run.stdout.split() == ["True"] * 6
+    kernel.ok("server.faults.clear()")

@@ -1,0 +1,320 @@
+"""``%%gemini`` and ``%gemini``: a cell to Gemini, streamed, with every generation setting.
+
+Thin by design: options -> ``settings.build_config`` -> ``client.get_client`` -> the SDK
+stream -> a ``StreamView``. Defaults are traitlets config (``%config GeminiMagics.model``,
+``ipython_config.py``), validated with the same checks as every other front end.
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+import traitlets
+from google.genai import types
+from google.genai.chats import AsyncChat
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments
+from IPython.display import Markdown, display
+
+from .client import MissingApiKeyError, current_backend, get_client, use_backend
+from .parsing import AnswerParseError, parse_answer
+from .prompt_inputs import PromptInputError, attachment_part, first_code_block, interpolate
+from .settings import DEFAULT_MODEL, SETTINGS, SettingsError, build_config
+from .stream import StreamState
+from .widgets import StreamView
+
+__all__ = ["GeminiMagics", "load_ipython_extension"]
+
+_SUBCOMMANDS = ("models", "config", "chats", "history", "reset", "backend")
+_FORMATS = ("markdown", "text", "code")
+
+
+@magics_class
+class GeminiMagics(Magics):
+    """Defaults for ``%%gemini``; every one can be overridden per cell by an option."""
+
+    model = traitlets.Unicode(DEFAULT_MODEL, help="Model to use.").tag(config=True)
+    temperature = traitlets.Float(None, allow_none=True, help=SETTINGS["temperature"].help).tag(
+        config=True
+    )
+    top_p = traitlets.Float(None, allow_none=True, help=SETTINGS["top_p"].help).tag(config=True)
+    top_k = traitlets.Int(None, allow_none=True, help=SETTINGS["top_k"].help).tag(config=True)
+    max_output_tokens = traitlets.Int(
+        None, allow_none=True, help=SETTINGS["max_output_tokens"].help
+    ).tag(config=True)
+    system = traitlets.Unicode(None, allow_none=True, help=SETTINGS["system"].help).tag(config=True)
+    seed = traitlets.Int(None, allow_none=True, help=SETTINGS["seed"].help).tag(config=True)
+    thinking_budget = traitlets.Int(
+        None, allow_none=True, help=SETTINGS["thinking_budget"].help
+    ).tag(config=True)
+    show_thoughts = traitlets.Bool(False, help=SETTINGS["show_thoughts"].help).tag(config=True)
+    format = traitlets.Enum(_FORMATS, "markdown", help="How to show the answer.").tag(config=True)
+
+    _DEFAULTS = (
+        "temperature",
+        "top_p",
+        "top_k",
+        "max_output_tokens",
+        "system",
+        "seed",
+        "thinking_budget",
+    )
+
+    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+        super().__init__(shell=shell, **kwargs)
+        self.chats: dict[str, Any] = {}
+
+    @traitlets.validate(*_DEFAULTS)
+    def _validate_setting(self, proposal: dict[str, Any]) -> Any:
+        value = proposal["value"]
+        if value is not None:
+            try:
+                build_config(**{proposal["trait"].name: value})
+            except SettingsError as exc:
+                raise traitlets.TraitError(str(exc)) from None
+        return value
+
+    @traitlets.validate("model")
+    def _validate_model(self, proposal: dict[str, Any]) -> str:
+        if not proposal["value"].strip():
+            raise traitlets.TraitError("model must be a model name such as 'gemini-2.5-flash'.")
+        return proposal["value"].strip()
+
+    # ---- the magic ---------------------------------------------------------------------
+
+    @magic_arguments()
+    @argument("-m", "--model", help="model name (default: GeminiMagics.model)")
+    @argument("-t", "--temperature", type=float, help=SETTINGS["temperature"].help)
+    @argument("--top-p", type=float, help=SETTINGS["top_p"].help)
+    @argument("--top-k", type=int, help=SETTINGS["top_k"].help)
+    @argument("--max-output-tokens", type=int, help=SETTINGS["max_output_tokens"].help)
+    @argument("-s", "--system", help="system instruction (text, or {var})")
+    @argument("--seed", type=int, help=SETTINGS["seed"].help)
+    @argument("--stop", action="append", help="stop sequence (repeatable)")
+    @argument("--candidates", type=int, help=SETTINGS["candidates"].help)
+    @argument("--thinking-budget", type=int, help=SETTINGS["thinking_budget"].help)
+    @argument("--show-thoughts", action="store_true", help="show the model's thoughts")
+    @argument("--json", action="store_true", help="answer in JSON; the result has .parsed")
+    @argument("--schema", metavar="VAR", help="JSON schema: a pydantic model, dict or Schema")
+    @argument("-o", "--output", metavar="VAR", help="store the result in this variable")
+    @argument("--chat", metavar="NAME", help="continue the named conversation")
+    @argument("--background", action="store_true", help="return at once; stream as a task")
+    @argument("--format", choices=_FORMATS, help="markdown (default), text, or code")
+    @argument("--image", action="append", metavar="SRC", help="image: path, {var}, gs:// or URL")
+    @argument("--file", action="append", metavar="SRC", help="file: path, {var}, gs:// or URL")
+    @argument("--no-interpolate", action="store_true", help="send {braces} as written")
+    @argument("prompt", nargs="*", help="(line magic) the prompt, or a subcommand")
+    @line_cell_magic
+    def gemini(self, line: str, cell: str | None = None) -> Any:
+        """Send the cell to Gemini and stream the answer as rendered Markdown.
+
+        %%gemini [options]      the cell body is the prompt
+        %gemini PROMPT          a one-line prompt
+        %gemini models | config | chats | history NAME | reset NAME | backend offline|live
+
+        {var} in the body and in --system is filled from your variables; {{ and }} stay
+        literal braces. The result (.text, .parsed, .usage, .finish_reason, .responses) is
+        returned, and stored with -o VAR. Kernel -> Interrupt stops a stream and keeps the
+        partial answer.
+        """
+        words = _split(line)
+        if cell is None and words and words[0] in _SUBCOMMANDS:
+            return self._subcommand(words[0], words[1:])
+        args = self._parse(line)
+        prompt = (cell if cell is not None else " ".join(args.prompt)).strip()
+        if cell is not None and args.prompt:
+            raise UsageError(
+                f"%%gemini takes options only on its first line; "
+                f"unexpected {' '.join(args.prompt)!r}.\n{self._usage()}"
+            )
+        if not prompt.strip():
+            raise UsageError(f"Nothing to send: the prompt is empty.\n{self._usage()}")
+        try:
+            return self._run(args, prompt)
+        except (SettingsError, PromptInputError) as exc:
+            raise UsageError(f"{exc}\n{self._usage()}") from None
+        except MissingApiKeyError as exc:
+            raise UsageError(str(exc)) from None
+
+    # ---- running -----------------------------------------------------------------------
+
+    def _run(self, args: Any, prompt: str) -> Any:
+        namespace = self.shell.user_ns if self.shell is not None else {}
+        if not args.no_interpolate:
+            prompt = interpolate(prompt, namespace)
+        system = args.system if args.system is not None else self.system
+        if system is not None and not args.no_interpolate:
+            system = interpolate(system, namespace)
+        schema = self._schema(args.schema, namespace)
+        settings = {name: getattr(self, name) for name in self._DEFAULTS}
+        settings.update(
+            {
+                name: value
+                for name, value in {
+                    "temperature": args.temperature,
+                    "top_p": args.top_p,
+                    "top_k": args.top_k,
+                    "max_output_tokens": args.max_output_tokens,
+                    "seed": args.seed,
+                    "thinking_budget": args.thinking_budget,
+                }.items()
+                if value is not None
+            }
+        )
+        settings.update(
+            system=system,
+            stop=args.stop,
+            candidates=args.candidates,
+            show_thoughts=True if (args.show_thoughts or self.show_thoughts) else None,
+            json=True if (args.json or schema is not None) else None,
+            schema=schema,
+        )
+        config = build_config(**settings)
+        contents: list[Any] = [
+            attachment_part(source, namespace) for source in (args.image or []) + (args.file or [])
+        ]
+        contents.append(prompt)
+        model = args.model or self.model
+        client = get_client()
+        view = StreamView(model=model, backend=current_backend().label)
+        display(view)
+        if args.background:
+            return self._run_in_background(view, client, model, contents, config, args)
+        if args.chat:
+            chat = self._chat(args.chat, client, model)
+            responses = chat.send_message_stream(contents, config=config)
+        else:
+            responses = client.models.generate_content_stream(
+                model=model, contents=contents, config=config
+            )
+        result = view.consume(responses)
+        return self._finish(result, config, schema, args)
+
+    def _run_in_background(self, view, client, model, contents, config, args):
+        from .generate import BackgroundStream
+
+        if args.chat:
+            chat = self._chat(args.chat, client, model, asynchronous=True)
+            responses = chat.send_message_stream(contents, config=config)
+        else:
+            responses = client.aio.models.generate_content_stream(
+                model=model, contents=contents, config=config
+            )
+        handle = BackgroundStream(view, view.consume_in_background(responses))
+        if args.output:
+            self.shell.user_ns[args.output] = handle
+        return handle
+
+    def _finish(
+        self, result: StreamState, config: types.GenerateContentConfig, schema: Any, args: Any
+    ) -> StreamState:
+        if config.response_mime_type in ("application/json", "text/x.enum") and result.ok:
+            try:
+                result.parsed = parse_answer(
+                    result.text, schema, mime_type=config.response_mime_type
+                )
+            except AnswerParseError as exc:
+                print(f"gemini: {exc}")
+        answer_format = args.format or self.format
+        if answer_format == "code" and result.text and self.shell is not None:
+            code = first_code_block(result.text) or result.text
+            self.shell.set_next_input(code, replace=False)
+        elif answer_format == "text" and result.text:
+            print(result.text)
+        if args.output:
+            self.shell.user_ns[args.output] = result
+        return result
+
+    def _schema(self, name: str | None, namespace: dict[str, Any]) -> Any:
+        if name is None:
+            return None
+        if name not in namespace:
+            raise PromptInputError(f"--schema {name}: no variable of that name.")
+        return namespace[name]
+
+    def _chat(self, name: str, client: Any, model: str, asynchronous: bool = False) -> Any:
+        """The SDK chat for ``name``; a background turn continues it as an async chat."""
+        chat = self.chats.get(name)
+        if chat is None or isinstance(chat, AsyncChat) != asynchronous:
+            history = chat.get_history(curated=True) if chat is not None else None
+            factory = client.aio.chats if asynchronous else client.chats
+            chat = factory.create(model=model, history=history)
+            self.chats[name] = chat
+        return chat
+
+    # ---- subcommands -------------------------------------------------------------------
+
+    def _subcommand(self, name: str, rest: list[str]) -> Any:
+        if name == "models":
+            for model in get_client().models.list():
+                print(model.name.removeprefix("models/"), "-", model.display_name)
+        elif name == "config":
+            print(f"backend: {current_backend().label}")
+            for trait in ("model", *self._DEFAULTS, "show_thoughts", "format"):
+                print(f"{trait}: {getattr(self, trait)!r}")
+        elif name == "chats":
+            if not self.chats:
+                print("No conversations yet: use %%gemini --chat NAME.")
+            for chat_name in self.chats:
+                turns = sum(1 for c in self._history(chat_name) if c.role == "user")
+                print(f"{chat_name}: {turns} turns")
+        elif name in ("history", "reset"):
+            if len(rest) != 1:
+                raise UsageError(f"usage: %gemini {name} NAME")
+            if rest[0] not in self.chats:
+                raise UsageError(f"No conversation named {rest[0]!r}; %gemini chats lists them.")
+            if name == "reset":
+                del self.chats[rest[0]]
+                print(f"Conversation {rest[0]!r} forgotten.")
+            else:
+                display(Markdown(_history_markdown(self._history(rest[0]))))
+        elif name == "backend":
+            if len(rest) != 1:
+                raise UsageError("usage: %gemini backend offline|live|vertex")
+            try:
+                print(f"Using the {use_backend(rest[0]).label}.")
+            except (ValueError, MissingApiKeyError) as exc:
+                raise UsageError(str(exc)) from None
+        return None
+
+    def _history(self, name: str) -> list[types.Content]:
+        return self.chats[name].get_history(curated=True)
+
+    def _parse(self, line: str) -> Any:
+        # shlex, not magic_arguments' own splitter, which keeps the quotes of "-s 'be terse'".
+        try:
+            return self.gemini.parser.parse_args(shlex.split(line))
+        except ValueError as exc:  # unbalanced quotes
+            raise UsageError(f"Cannot read the options: {exc}.\n{self._usage()}") from None
+        except UsageError as exc:
+            raise UsageError(f"{exc}\n{self._usage()}") from None
+
+    def _usage(self) -> str:
+        """argparse's usage as one line (magic_arguments prefixes it with '::')."""
+        usage = " ".join(self.gemini.parser.format_usage().replace("::", "").split())
+        return f"usage: %{usage.removeprefix('%')}\n"
+
+
+def _split(line: str) -> list[str]:
+    try:
+        return shlex.split(line)
+    except ValueError:
+        return line.split()
+
+
+def _history_markdown(history: list[types.Content]) -> str:
+    lines = []
+    for content in history:
+        text = "".join(p.text or "" for p in content.parts or [] if not p.thought)
+        who = "**You**" if content.role == "user" else "**Gemini**"
+        if lines and content.role == "model" and lines[-1].startswith("**Gemini**"):
+            lines[-1] += text  # the SDK stores one content per streamed chunk
+        else:
+            lines.append(f"{who}: {text}")
+    return "\n\n".join(lines)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    ipython.register_magics(GeminiMagics)

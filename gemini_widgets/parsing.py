@@ -1,0 +1,54 @@
+"""``.parsed`` for JSON answers: what the SDK does for ``generate_content``, for streams too.
+
+The SDK fills ``response.parsed`` only for non-streamed responses; a streamed JSON answer
+is text until the last chunk, so it is parsed here, once, at the end.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import Any
+
+import pydantic
+from google.genai import types
+
+__all__ = ["AnswerParseError", "parse_answer"]
+
+
+class AnswerParseError(ValueError):
+    """The answer is not valid JSON for the schema; one sentence says where."""
+
+
+def parse_answer(text: str, schema: Any = None, *, mime_type: str = "application/json") -> Any:
+    """Parse a JSON (or ``text/x.enum``) answer, validated against ``schema`` when it is a
+    Python type (a pydantic model, ``list[Model]``, an Enum...); dict and ``types.Schema``
+    schemas give the plain JSON value."""
+    if mime_type == "text/x.enum" and isinstance(schema, type) and issubclass(schema, enum.Enum):
+        try:
+            return schema(text.strip().strip('"'))
+        except ValueError:
+            raise AnswerParseError(f"{text.strip()!r} is not a {schema.__name__}.") from None
+    try:
+        value = json.loads(_without_fence(text))
+    except json.JSONDecodeError as exc:
+        raise AnswerParseError(f"The answer is not valid JSON: {exc}.") from None
+    if schema is None or isinstance(schema, dict | types.Schema):
+        return value
+    try:
+        return pydantic.TypeAdapter(schema).validate_python(value)
+    except pydantic.ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"]) or "the answer"
+        raise AnswerParseError(
+            f"The JSON does not fit the schema at {where}: {error['msg']}."
+        ) from None
+
+
+def _without_fence(text: str) -> str:
+    """Models sometimes wrap JSON in a ```json fence even when asked for JSON."""
+    stripped = text.strip()
+    if stripped.startswith("```"):
+        stripped = stripped.split("\n", 1)[1] if "\n" in stripped else ""
+        stripped = stripped.rsplit("```", 1)[0]
+    return stripped

@@ -1,0 +1,176 @@
+"""%%gemini through a real IPython InteractiveShell, on the process's offline server."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+from IPython.core.error import UsageError
+from IPython.testing.globalipapp import get_ipython
+
+from gemini_widgets import client as factory
+
+
+@pytest.fixture(scope="module")
+def ip():
+    shell = get_ipython()
+    shell.run_line_magic("load_ext", "gemini_widgets")
+    return shell
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_WIDGETS_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    factory._reset_for_tests()
+    server = factory.offline_server()
+    server.reset()
+    yield server
+    server.reset()
+    factory._reset_for_tests()
+
+
+def run(ip, code: str):
+    result = ip.run_cell(code)
+    if result.error_in_exec is not None:
+        raise result.error_in_exec
+    return result.result
+
+
+def test_every_option_reaches_the_request_as_the_sdk_sends_it(ip, offline):
+    run(
+        ip,
+        "%%gemini -m gemini-2.5-pro -t 0.4 --top-p 0.9 --top-k 12 --max-output-tokens 300 "
+        "--seed 5 --stop END --stop FIN --candidates 2 --thinking-budget 64 --show-thoughts "
+        "-s 'be terse'\nExplain tides",
+    )
+    request = offline.requests[-1]
+    assert request.model == "gemini-2.5-pro"
+    assert request.config == {
+        "temperature": 0.4,
+        "topP": 0.9,
+        "topK": 12,
+        "maxOutputTokens": 300,
+        "seed": 5,
+        "stopSequences": ["END", "FIN"],
+        "candidateCount": 2,
+        # google-genai 3.6 sends thinkingConfig's own keys in snake_case.
+        "thinkingConfig": {"include_thoughts": True, "thinking_budget": 64},
+    }
+    assert request.body["systemInstruction"]["parts"][0]["text"] == "be terse"
+    assert request.prompt_text == "Explain tides"
+
+
+def test_variables_are_filled_and_double_braces_stay(ip, offline):
+    ip.user_ns["topic"] = "volcanoes"
+    run(ip, "%%gemini -s 'You explain {topic}'\nTell me about {topic} as JSON like {{\"a\": 1}}")
+    request = offline.requests[-1]
+    assert request.prompt_text == 'Tell me about volcanoes as JSON like {"a": 1}'
+    assert request.body["systemInstruction"]["parts"][0]["text"] == "You explain volcanoes"
+
+
+def test_no_interpolate_sends_braces_as_written(ip, offline):
+    run(ip, "%%gemini --no-interpolate\nfill {this}")
+    assert offline.requests[-1].prompt_text == "fill {this}"
+
+
+def test_unknown_variable_is_a_one_line_error(ip, offline):
+    with pytest.raises(UsageError) as caught:
+        run(ip, "%%gemini\nhello {undefined_thing}")
+    assert str(caught.value).startswith("{undefined_thing} names no variable; define")
+    assert not offline.requests
+
+
+def test_output_variable_and_underscore_hold_the_result(ip, offline):
+    offline.script("the ", "answer", prompt="q")
+    run(ip, "%%gemini -o answer\nq")
+    assert ip.user_ns["answer"].text == "the answer"
+    assert ip.user_ns["_"] is ip.user_ns["answer"]
+    assert "key" not in repr(ip.user_ns["answer"]).lower()
+
+
+class City(pydantic.BaseModel):
+    name: str
+    population: int
+
+
+def test_json_schema_returns_parsed_objects(ip, offline):
+    ip.user_ns["City"] = City
+    result = run(ip, "%%gemini --json --schema City\nA big city")
+    assert isinstance(result.parsed, City)
+    assert offline.requests[-1].config["responseMimeType"] == "application/json"
+
+
+def test_named_chat_sends_the_earlier_turns(ip, offline):
+    run(ip, "%%gemini --chat trip\nI am planning a trip to Lisbon.")
+    run(ip, "%%gemini --chat trip\nWhat should I pack?")
+    contents = offline.requests[-1].body["contents"]
+    assert contents[0]["parts"][0]["text"] == "I am planning a trip to Lisbon."
+    assert contents[-1]["parts"][0]["text"] == "What should I pack?"
+    assert {c["role"] for c in contents} == {"user", "model"}
+    run(ip, "%%gemini\nunrelated")
+    assert len(offline.requests[-1].body["contents"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("cell", "first_line"),
+    [
+        ("%%gemini --bogus\nhi", "unrecognized arguments: --bogus"),
+        ("%%gemini -t hot\nhi", "argument -t/--temperature: invalid float value: 'hot'"),
+        ("%%gemini -t 9\nhi", "temperature must be between 0 and 2, got 9.0."),
+        ("%%gemini --format html\nhi", "argument --format: invalid choice: 'html'"),
+        ("%%gemini --image /no/such.png\nhi", "'/no/such.png' is not a file, a variable"),
+        ("%%gemini\n   ", "Nothing to send: the prompt is empty."),
+    ],
+)
+def test_bad_input_gives_one_sentence_and_the_usage_line(ip, offline, cell, first_line):
+    with pytest.raises(UsageError) as caught:
+        run(ip, cell)
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith(first_line)
+    assert lines[1].startswith("usage: %gemini [-m MODEL]")
+    assert len(lines) == 2
+    assert not offline.requests
+
+
+def test_live_backend_without_key_says_how_to_set_it(ip, offline):
+    with pytest.raises(UsageError) as caught:
+        run(ip, "%gemini backend live")
+    assert "GEMINI_API_KEY" in str(caught.value) and "offline" in str(caught.value)
+
+
+def test_config_defaults_apply_and_are_validated(ip, offline):
+    magics = ip.magics_manager.registry["GeminiMagics"]
+    run(ip, "%config GeminiMagics.temperature = 0.25")
+    try:
+        run(ip, "%%gemini\nhi")
+        assert offline.requests[-1].config["temperature"] == 0.25
+        with pytest.raises(Exception, match="temperature must be between 0 and 2"):
+            magics.temperature = 5.0
+        assert magics.temperature == 0.25
+    finally:
+        magics.temperature = None
+
+
+def test_line_magic_prompt_and_subcommands(ip, offline, capsys):
+    offline.script("short answer", prompt="what is 2+2")
+    result = run(ip, "%gemini what is 2+2")
+    assert result.text == "short answer"
+    run(ip, "%gemini models")
+    run(ip, "%gemini config")
+    out = capsys.readouterr().out
+    assert "gemini-2.5-flash - Gemini 2.5 Flash (offline demo)" in out
+    assert "backend: offline server" in out
+
+
+def test_attachments_become_parts(ip, offline, tmp_path):
+    image = tmp_path / "dot.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    run(ip, f"%%gemini --image {image} --file gs://bucket/report.pdf\nDescribe these")
+    parts = offline.requests[-1].body["contents"][0]["parts"]
+    # As google-genai 3.6 sends them: camelCase part kinds, snake_case fields inside.
+    assert parts[0]["inlineData"]["mime_type"] == "image/png"
+    assert parts[1]["fileData"] == {
+        "file_uri": "gs://bucket/report.pdf",
+        "mime_type": "application/pdf",
+    }
+    assert parts[2]["text"] == "Describe these"
