@@ -15,6 +15,7 @@ import asyncio
 import inspect
 import queue
 import threading
+from collections import deque
 from collections.abc import AsyncIterable, Awaitable, Iterable
 from typing import Any, Protocol
 
@@ -152,56 +153,65 @@ async def aconsume(
 ) -> StreamState:
     """Read an async stream (or the awaitable ``client.aio`` returns) into its state.
 
-    Cancelling the task running this stops the stream, closes its connection and keeps the
-    partial text; the cancellation then propagates as asyncio expects.
+    One reader task feeds a queue; this loop drains it without awaiting while chunks are
+    waiting, so a burst costs no event-loop turn per chunk, and waits with a timeout only
+    when the queue is empty. Cancelling the task running this stops the stream, closes its
+    connection and keeps the partial text; the cancellation then propagates.
     """
     sink = sink or _NullSink()
     state = state or StreamState()
     coalescer = Coalescer(frame_interval, state.clock)
-    pending: asyncio.Future[types.GenerateContentResponse] | None = None
-    try:
+    items: deque[tuple[int, Any]] = deque()
+    arrived = asyncio.Event()
+
+    async def read() -> None:
         try:
-            if inspect.isawaitable(responses):
-                responses = await responses
-            iterator = aiter(responses)  # type: ignore[arg-type]
-        except Exception as exc:
-            state.fail(describe_error(exc))
-            return state
-        last_chunk_at = state.clock()
+            stream = await responses if inspect.isawaitable(responses) else responses
+            async for response in stream:  # type: ignore[union-attr]
+                items.append((_CHUNK, response))
+                arrived.set()
+        except Exception as exc:  # handed to the loop below, which reports it
+            items.append((_ERROR, exc))
+        else:
+            items.append((_END, None))
+        arrived.set()
+
+    reader = asyncio.ensure_future(read())
+    last_chunk_at = state.clock()
+    try:
         while True:
-            if pending is None:
-                pending = asyncio.ensure_future(anext(iterator))
-            timeout = _wait_budget(coalescer, stop, idle_timeout, last_chunk_at, state)
-            done, _ = await asyncio.wait({pending}, timeout=timeout)
-            if not done:
-                if _idle_expired(idle_timeout, last_chunk_at, state):
-                    state.fail(_idle_error(idle_timeout, state))
-                    break
+            if not items:
+                arrived.clear()
+                timeout = _wait_budget(coalescer, stop, idle_timeout, last_chunk_at, state)
+                try:
+                    await asyncio.wait_for(arrived.wait(), timeout)
+                except asyncio.TimeoutError:  # the builtin TimeoutError only from 3.11
+                    if _idle_expired(idle_timeout, last_chunk_at, state):
+                        state.fail(_idle_error(idle_timeout, state))
+                        break
+                    if stop is not None and stop.is_set():
+                        state.stop()
+                        break
+                    _emit(sink, coalescer.due(), state)
+                    continue
+            kind, item = items.popleft()
+            if kind == _CHUNK:
+                last_chunk_at = state.clock()
+                _emit(sink, coalescer.add(state.feed(item)), state)
                 if stop is not None and stop.is_set():
                     state.stop()
                     break
-                _emit(sink, coalescer.due(), state)
-                continue
-            future, pending = pending, None
-            try:
-                response = future.result()
-            except StopAsyncIteration:
+            elif kind == _ERROR:
+                state.fail(describe_error(item, chunks_received=len(state.responses)))
+                break
+            else:
                 state.end()
-                break
-            except Exception as exc:
-                state.fail(describe_error(exc, chunks_received=len(state.responses)))
-                break
-            last_chunk_at = state.clock()
-            _emit(sink, coalescer.add(state.feed(response)), state)
-            if stop is not None and stop.is_set():
-                state.stop()
                 break
     except asyncio.CancelledError:
         state.stop()
         raise
     finally:
-        if pending is not None:
-            pending.cancel()  # the one way to close an async SDK stream's connection
+        reader.cancel()  # the one way to close an async SDK stream's connection
         _emit(sink, coalescer.flush(), state)
         state.end()
         sink.on_end(state)

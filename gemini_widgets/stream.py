@@ -32,11 +32,6 @@ class Delta:
     def __bool__(self) -> bool:
         return bool(self.text or self.thoughts or self.parts)
 
-    def __add__(self, other: Delta) -> Delta:
-        return Delta(
-            self.text + other.text, self.thoughts + other.thoughts, self.parts + other.parts
-        )
-
 
 @dataclass
 class StreamState:
@@ -216,17 +211,29 @@ class Coalescer:
     def __init__(self, interval: float = 1 / 30, clock: Clock = time.monotonic) -> None:
         self.interval = interval
         self.clock = clock
-        self._pending = Delta()
+        # Held pieces are joined once, when emitted: concatenating on every add would make
+        # a long backlog quadratic.
+        self._text: list[str] = []
+        self._thoughts: list[str] = []
+        self._parts: list[types.Part] = []
         self._last_emit = float("-inf")
 
     def add(self, delta: Delta) -> Delta | None:
-        if delta:
-            self._pending = self._pending + delta
+        if delta.text:
+            self._text.append(delta.text)
+        if delta.thoughts:
+            self._thoughts.append(delta.thoughts)
+        if delta.parts:
+            self._parts.extend(delta.parts)
         return self.due()
+
+    @property
+    def holding(self) -> bool:
+        return bool(self._text or self._thoughts or self._parts)
 
     def due(self) -> Delta | None:
         """The held delta if its frame has come, else None."""
-        if not self._pending:
+        if not self.holding:
             return None
         now = self.clock()
         if now - self._last_emit < self.interval:
@@ -235,15 +242,16 @@ class Coalescer:
 
     def flush(self, now: float | None = None) -> Delta | None:
         """Everything held, regardless of the frame (the end of a stream)."""
-        if not self._pending:
+        if not self.holding:
             return None
-        pending, self._pending = self._pending, Delta()
+        delta = Delta("".join(self._text), "".join(self._thoughts), tuple(self._parts))
+        self._text, self._thoughts, self._parts = [], [], []
         self._last_emit = self.clock() if now is None else now
-        return pending
+        return delta
 
     def seconds_until_due(self) -> float | None:
         """How long the driver may wait for the next chunk before calling ``due``."""
-        if not self._pending:
+        if not self.holding:
             return None
         return max(0.0, self._last_emit + self.interval - self.clock())
 
