@@ -18,7 +18,6 @@ from typing import Any
 
 import tornado.iostream
 import tornado.web
-from google.genai import types
 
 from .catalogue import MODELS, OfflineModel, find_model
 from .chunking import merge_chunks
@@ -383,8 +382,7 @@ def _count_tokens_body(request: ParsedRequest) -> dict[str, Any]:
 
 
 def _merge_reply(reply: Reply) -> dict[str, Any]:
-    responses = [types.GenerateContentResponse.model_validate(c) for c in reply.chunks]
-    return merge_chunks(responses).model_dump(mode="json", by_alias=True, exclude_none=True)
+    return merge_chunks(reply.chunks)
 
 
 _SAFETY_CATEGORIES = (

@@ -12,6 +12,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from google.genai import types
 
@@ -103,111 +104,104 @@ def build_chunks(
     model_version: str,
     include_thoughts: bool,
     response_id: str | None = None,
-) -> list[types.GenerateContentResponse]:
-    """The streamed responses for ``answers`` (one per candidate), in order."""
+) -> list[dict[str, Any]]:
+    """The streamed responses for ``answers`` (one per candidate), as REST JSON, in order.
+
+    Plain dicts rather than SDK objects: building a pydantic response per chunk cost
+    110-250 us (benchmarks/README.md), paid before the first byte and on the server's loop.
+    The SDK tests parse every shape built here.
+    """
     response_id = response_id or uuid.uuid4().hex[:22]
     prompt_tokens = request.prompt_token_count()
     thought_tokens = sum(count_tokens("".join(a.thoughts)) for a in answers)
     # Each step is one chunk: the i-th thought or text piece of every candidate.
-    steps: list[list[tuple[int, types.Part]]] = []
+    steps: list[list[tuple[int, dict[str, Any]]]] = []
     if include_thoughts:
         for i in range(max((len(a.thoughts) for a in answers), default=0)):
             steps.append(
                 [
-                    (index, types.Part(text=a.thoughts[i], thought=True))
+                    (index, {"text": a.thoughts[i], "thought": True})
                     for index, a in enumerate(answers)
                     if i < len(a.thoughts)
                 ]
             )
     for i in range(max((len(a.pieces) for a in answers), default=0)):
         steps.append(
-            [
-                (index, types.Part(text=a.pieces[i]))
-                for index, a in enumerate(answers)
-                if i < len(a.pieces)
-            ]
+            [(index, {"text": a.pieces[i]}) for index, a in enumerate(answers) if i < len(a.pieces)]
         )
     if not steps:
         steps.append([])  # an empty answer still ends with a finish reason
-    chunks: list[types.GenerateContentResponse] = []
+    chunks: list[dict[str, Any]] = []
     candidate_tokens = 0
     for step_number, step in enumerate(steps):
         last = step_number == len(steps) - 1
-        candidate_tokens += sum(count_tokens(p.text or "") for _, p in step if not p.thought)
+        candidate_tokens += sum(count_tokens(p["text"]) for _, p in step if not p.get("thought"))
         candidates = []
         for index, answer in enumerate(answers):
             parts = [p for i, p in step if i == index]
             if not parts and not last:
                 continue
-            candidates.append(
-                types.Candidate(
-                    content=types.Content(role="model", parts=parts or None),
-                    finish_reason=answer.finish_reason if last else None,
-                    index=index,
-                )
-            )
-        usage = types.GenerateContentResponseUsageMetadata(
-            prompt_token_count=prompt_tokens,
-            total_token_count=prompt_tokens + thought_tokens + candidate_tokens,
-        )
+            candidate: dict[str, Any] = {"content": {"role": "model"}, "index": index}
+            if parts:
+                candidate["content"]["parts"] = parts
+            if last:
+                candidate["finishReason"] = answer.finish_reason
+            candidates.append(candidate)
+        usage: dict[str, Any] = {
+            "promptTokenCount": prompt_tokens,
+            "totalTokenCount": prompt_tokens + thought_tokens + candidate_tokens,
+        }
         if last:
-            usage.candidates_token_count = candidate_tokens
-            usage.thoughts_token_count = thought_tokens or None
-            usage.prompt_tokens_details = [
-                types.ModalityTokenCount(
-                    modality=types.MediaModality.TEXT, token_count=prompt_tokens
-                )
-            ]
+            usage["candidatesTokenCount"] = candidate_tokens
+            if thought_tokens:
+                usage["thoughtsTokenCount"] = thought_tokens
+            usage["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": prompt_tokens}]
         chunks.append(
-            types.GenerateContentResponse(
-                candidates=candidates,
-                usage_metadata=usage,
-                model_version=model_version,
-                response_id=response_id,
-            )
+            {
+                "candidates": candidates,
+                "usageMetadata": usage,
+                "modelVersion": model_version,
+                "responseId": response_id,
+            }
         )
     return chunks
 
 
-def merge_chunks(chunks: Sequence[types.GenerateContentResponse]) -> types.GenerateContentResponse:
+def merge_chunks(chunks: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The single response ``generateContent`` answers with: the stream's parts joined."""
     if not chunks:
-        return types.GenerateContentResponse()
+        return {}
     last = chunks[-1]
-    by_index: dict[int, list[types.Part]] = {}
-    finish: dict[int, types.Candidate] = {}
+    parts_by_index: dict[int, list[dict[str, Any]]] = {}
+    finals: dict[int, dict[str, Any]] = {}
     for chunk in chunks:
-        for candidate in chunk.candidates or []:
-            index = candidate.index or 0
-            parts = by_index.setdefault(index, [])
-            for part in (candidate.content.parts if candidate.content else None) or []:
+        for candidate in chunk.get("candidates", []):
+            index = candidate.get("index", 0)
+            parts = parts_by_index.setdefault(index, [])
+            for part in candidate.get("content", {}).get("parts", []):
+                previous = parts[-1] if parts else None
                 if (
-                    parts
-                    and parts[-1].text is not None
-                    and part.text is not None
-                    and (bool(parts[-1].thought) == bool(part.thought))
+                    previous is not None
+                    and "text" in previous
+                    and "text" in part
+                    and bool(previous.get("thought")) == bool(part.get("thought"))
                 ):
-                    parts[-1] = types.Part(text=parts[-1].text + part.text, thought=part.thought)
+                    parts[-1] = {**previous, "text": previous["text"] + part["text"]}
                 else:
-                    parts.append(part)
-            if candidate.finish_reason is not None:
-                finish[index] = candidate
-    if not by_index:
-        return last
-    candidates = [
-        types.Candidate(
-            content=types.Content(role="model", parts=by_index[i] or None),
-            finish_reason=finish[i].finish_reason if i in finish else None,
-            safety_ratings=finish[i].safety_ratings if i in finish else None,
-            citation_metadata=finish[i].citation_metadata if i in finish else None,
-            index=i,
-        )
-        for i in sorted(by_index)
-    ]
-    return types.GenerateContentResponse(
-        candidates=candidates,
-        usage_metadata=last.usage_metadata,
-        prompt_feedback=last.prompt_feedback,
-        model_version=last.model_version,
-        response_id=last.response_id,
-    )
+                    parts.append(dict(part))
+            if "finishReason" in candidate:
+                finals[index] = candidate
+    if not parts_by_index:
+        return dict(last)
+    candidates = []
+    for index in sorted(parts_by_index):
+        merged: dict[str, Any] = {"content": {"role": "model"}, "index": index}
+        if parts_by_index[index]:
+            merged["content"]["parts"] = parts_by_index[index]
+        for key in ("finishReason", "safetyRatings", "citationMetadata"):
+            if key in finals.get(index, {}):
+                merged[key] = finals[index][key]
+        candidates.append(merged)
+    merged_response = {k: v for k, v in last.items() if k != "candidates"}
+    merged_response["candidates"] = candidates
+    return merged_response

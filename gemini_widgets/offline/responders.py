@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from google.genai import types
-
 from .catalogue import OfflineModel
 from .chunking import Answer, apply_config, build_chunks, split_into_pieces
 from .demo import write_demo_answer
@@ -38,10 +36,6 @@ class Responder(Protocol):
     def respond(
         self, request: ParsedRequest, model: OfflineModel, rng: random.Random
     ) -> Reply | None: ...
-
-
-def to_json(response: types.GenerateContentResponse) -> dict[str, Any]:
-    return response.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 def _include_thoughts(request: ParsedRequest, model: OfflineModel) -> tuple[bool, bool]:
@@ -79,7 +73,7 @@ class DemoResponder:
             )
             answers.append(apply_config(answer, request.config))
         chunks = build_chunks(request, answers, model_version=model.name, include_thoughts=shown)
-        return Reply([to_json(c) for c in chunks])
+        return Reply(chunks)
 
 
 PromptMatch = str | re.Pattern[str] | Callable[[ParsedRequest], bool] | None
@@ -137,7 +131,7 @@ class ScriptedResponder:
                     model_version=model.name,
                     include_thoughts=shown,
                 )
-                return Reply([to_json(c) for c in chunks])
+                return Reply(chunks)
         return None
 
     @classmethod
