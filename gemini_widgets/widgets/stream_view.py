@@ -24,12 +24,11 @@ from google.genai import types
 from ..consume import StopSignal, aconsume, consume
 from ..stream import Delta, StreamState
 from .assets import RendererAssets, shared_assets
+from .deltas import DeltaSender
 
 __all__ = ["StreamView"]
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-STATS_INTERVAL = 0.25
-"""Seconds between live status-bar updates: enough for a ticking tokens/s, few bytes."""
 
 _NOTICES = {
     "MAX_TOKENS": "The answer reached max_output_tokens and was cut off.",
@@ -71,10 +70,8 @@ class StreamView(anywidget.AnyWidget):
         self.state: StreamState | None = None
         self._stop = StopSignal()
         self._task: asyncio.Task[StreamState] | None = None
-        self._sent_text = 0
-        self._sent_thoughts = 0
+        self._deltas = DeltaSender(self)
         self._displays: list[Any] = []
-        self._stats_sent_at = float("-inf")
 
     # ---- feeding it --------------------------------------------------------------------
 
@@ -119,20 +116,9 @@ class StreamView(anywidget.AnyWidget):
     # ---- StreamSink --------------------------------------------------------------------
 
     def on_delta(self, delta: Delta, state: StreamState) -> None:
-        message: dict[str, Any] = {"type": "delta"}
-        now = state.clock()
-        if now - self._stats_sent_at >= STATS_INTERVAL:
-            message["stats"] = state.stats()
-            self._stats_sent_at = now
-        if delta.text:
-            message.update(at=self._sent_text, text=delta.text)
-            self._sent_text += len(delta.text)
-        if delta.thoughts:
-            message.update(thoughts_at=self._sent_thoughts, thoughts=delta.thoughts)
-            self._sent_thoughts += len(delta.thoughts)
         if self.status != "streaming":
             self.status = "streaming"
-        self.send(message)
+        self._deltas.send(delta, state)
 
     def on_end(self, state: StreamState) -> None:
         with self.hold_sync():
@@ -198,8 +184,7 @@ class StreamView(anywidget.AnyWidget):
         if self.state is not None and not self.state.done:
             raise RuntimeError("This StreamView is already streaming; use a new StreamView.")
         self._stop.clear()
-        self._sent_text = self._sent_thoughts = 0
-        self._stats_sent_at = float("-inf")
+        self._deltas.reset()
         self.state = StreamState(model=self.model_name or None)
         with self.hold_sync():
             self.error = self.notice = ""

@@ -1,0 +1,44 @@
+"""The kernel half of the delta protocol, shared by StreamView and ChatView.
+
+Each piece of text is sent once, with its offset (``at``), so the browser can apply pieces
+in order, drop repeats and notice a gap (then it asks for a snapshot). Live status-bar
+numbers ride along at most every ``STATS_INTERVAL`` seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..stream import Delta, StreamState
+
+__all__ = ["STATS_INTERVAL", "DeltaSender"]
+
+STATS_INTERVAL = 0.25
+"""Seconds between live status-bar updates: enough for a ticking tokens/s, few bytes."""
+
+
+class DeltaSender:
+    """Turns ``Delta``s into ``delta`` messages on one widget's comm."""
+
+    def __init__(self, widget: Any) -> None:
+        self.widget = widget
+        self.reset()
+
+    def reset(self) -> None:
+        self.text_at = 0
+        self.thoughts_at = 0
+        self.stats_sent_at = float("-inf")
+
+    def send(self, delta: Delta, state: StreamState, **extra: Any) -> None:
+        message: dict[str, Any] = {"type": "delta", **extra}
+        now = state.clock()
+        if now - self.stats_sent_at >= STATS_INTERVAL:
+            message["stats"] = state.stats()
+            self.stats_sent_at = now
+        if delta.text:
+            message.update(at=self.text_at, text=delta.text)
+            self.text_at += len(delta.text)
+        if delta.thoughts:
+            message.update(thoughts_at=self.thoughts_at, thoughts=delta.thoughts)
+            self.thoughts_at += len(delta.thoughts)
+        self.widget.send(message)
