@@ -4,6 +4,7 @@ from gemini_widgets import stream, StreamView
 result = stream("Explain binary search", temperature=0.2)
 """
 
+from .chat import Chat
 from .client import Backend, MissingApiKeyError, current_backend, get_client, use_backend
 from .consume import StopSignal, aconsume, consume
 from .errors import StreamError
@@ -25,6 +26,7 @@ def load_ipython_extension(ipython):
 __all__ = [
     "Backend",
     "BackgroundStream",
+    "Chat",
     "Delta",
     "MissingApiKeyError",
     "SettingsError",

@@ -18,6 +18,7 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import Markdown, display
 
+from .chat import continue_session
 from .client import MissingApiKeyError, current_backend, get_client, use_backend
 from .parsing import AnswerParseError, parse_answer
 from .prompt_inputs import PromptInputError, attachment_part, first_code_block, interpolate
@@ -238,9 +239,7 @@ class GeminiMagics(Magics):
         """The SDK chat for ``name``; a background turn continues it as an async chat."""
         chat = self.chats.get(name)
         if chat is None or isinstance(chat, AsyncChat) != asynchronous:
-            history = chat.get_history(curated=True) if chat is not None else None
-            factory = client.aio.chats if asynchronous else client.chats
-            chat = factory.create(model=model, history=history)
+            chat = continue_session(client, chat, model, None, asynchronous=asynchronous)
             self.chats[name] = chat
         return chat
 

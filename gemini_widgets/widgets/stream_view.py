@@ -25,22 +25,11 @@ from ..consume import StopSignal, aconsume, consume
 from ..stream import Delta, StreamState
 from .assets import RendererAssets, shared_assets
 from .deltas import DeltaSender
+from .outcome import final_status, notice_for
 
 __all__ = ["StreamView"]
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-
-_NOTICES = {
-    "MAX_TOKENS": "The answer reached max_output_tokens and was cut off.",
-    "SAFETY": "Gemini stopped the answer for safety reasons.",
-    "RECITATION": "Gemini stopped the answer because it resembled existing content too closely.",
-    "LANGUAGE": "Gemini stopped: the language is not supported.",
-    "BLOCKLIST": "Gemini stopped: the answer contained blocked terms.",
-    "PROHIBITED_CONTENT": "Gemini stopped: the answer may contain prohibited content.",
-    "SPII": "Gemini stopped: the answer may contain sensitive personal information.",
-    "MALFORMED_FUNCTION_CALL": "Gemini produced a malformed function call.",
-    "OTHER": "Gemini stopped the answer for an unspecified reason.",
-}
 
 
 class StreamView(anywidget.AnyWidget):
@@ -125,8 +114,8 @@ class StreamView(anywidget.AnyWidget):
             self.stats = state.stats()
             self.model_name = self.model_name or state.model or ""
             self.error = state.error.message if state.error else ""
-            self.notice = _notice(state)
-            self.status = _final_status(state)
+            self.notice = notice_for(state)
+            self.status = final_status(state)
             self.background = False
         self._task = None
         self._update_static_fallback(state)
@@ -192,26 +181,3 @@ class StreamView(anywidget.AnyWidget):
             self.status = "waiting"
         self.send({"type": "reset"})
         return self.state
-
-
-def _final_status(state: StreamState) -> str:
-    if state.error is not None:
-        return "error"
-    if state.stopped:
-        return "stopped"
-    if state.block_reason is not None:
-        return "blocked"
-    return "done"
-
-
-def _notice(state: StreamState) -> str:
-    if state.block_reason is not None:
-        reason = getattr(state.block_reason, "value", str(state.block_reason))
-        detail = f" {state.block_message}" if state.block_message else ""
-        return f"The prompt was blocked ({reason}).{detail}"
-    if state.stopped:
-        return "Stopped; the partial answer is kept."
-    reason = getattr(state.finish_reason, "value", None)
-    if reason and reason != "STOP":
-        return _NOTICES.get(reason, f"Gemini finished with {reason}.")
-    return ""

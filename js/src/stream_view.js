@@ -11,51 +11,40 @@
 // anywidget sends a module with every widget instance, so the bundle travels once per
 // kernel in a shared RendererAssets model and is imported from there, cached by version.
 
+import { loadRenderer } from './renderer_loader.js';
+import { StreamedText } from './streamed_text.js';
+import { addCopyButtons, el, formatStats } from './view_parts.js';
+
+const stores = (globalThis.__geminiWidgetsStores ??= new WeakMap());
+
 const STOP_HINT =
   'The cell is still running, so the kernel cannot read this click yet: use Kernel → ' +
   'Interrupt (■) to stop now. The partial answer is kept.';
 
-const shared = (globalThis.__geminiWidgets ??= { renderers: new Map(), stores: new WeakMap() });
-
-/** The renderer module of the view's RendererAssets, imported once per page and version. */
-async function loadRenderer(model) {
-  const id = String(model.get('_renderer')).replace(/^IPY_MODEL_/, '');
-  const assets = await model.widget_manager.get_model(id);
-  const version = assets.get('version');
-  if (!shared.renderers.has(version)) {
-    shared.renderers.set(version, (async () => {
-      const style = document.createElement('style');
-      style.dataset.geminiWidgets = version;
-      style.textContent = assets.get('css');
-      document.head.append(style);
-      const url = URL.createObjectURL(new Blob([assets.get('source')], { type: 'text/javascript' }));
-      try {
-        return await import(/* webpackIgnore: true */ url);
-      } finally {
-        URL.revokeObjectURL(url);
-      }
-    })());
-  }
-  return shared.renderers.get(version);
-}
-
 /** The text of one model's stream, kept by offset; views subscribe to it. */
 class StreamStore {
   constructor(model, experimental) {
-    this.model = model;
     this.experimental = experimental;
-    this.text = '';
-    this.thoughts = '';
+    this.streamed = new StreamedText();
     this.synced = model.get('status') === 'idle';
     this.buffered = [];
+    this.pending = null;
     this.views = new Set();
     model.on('msg:custom', (message) => this.receive(message));
     if (!this.synced) this.resync();
   }
 
+  get text() {
+    return this.streamed.text;
+  }
+
+  get thoughts() {
+    return this.streamed.thoughts;
+  }
+
   receive(message) {
     if (message.type === 'reset') {
-      this.text = this.thoughts = '';
+      this.streamed.reset();
       this.buffered = [];
       this.synced = true;
       this.notify({ reset: true });
@@ -67,33 +56,22 @@ class StreamStore {
   }
 
   apply(message) {
-    const text = this.#slice('text', message.at, message.text);
-    const thoughts = this.#slice('thoughts', message.thoughts_at, message.thoughts);
-    if (text === null || thoughts === null) {
+    const added = this.streamed.apply(message);
+    if (added === null) {
       this.buffered.push(message);
       this.resync();
-      return;
+    } else if (added.text || added.thoughts) {
+      this.notify(added);
     }
-    this.text += text;
-    this.thoughts += thoughts;
-    if (text || thoughts) this.notify({ text, thoughts });
   }
 
-  /** The part of `piece` (at offset `at`) not yet held; null when text before it is missing. */
-  #slice(channel, at, piece) {
-    if (piece === undefined) return '';
-    const held = this[channel].length;
-    if (at > held) return null;
-    return piece.slice(held - at);
-  }
-
+  /** Ask the kernel for the text so far; deltas wait until it comes. */
   resync() {
-    if (!this.synced && this.pending) return;
     this.synced = false;
+    if (this.pending) return;
     this.pending = this.experimental.invoke('_snapshot', {}).then(([snapshot]) => {
       this.pending = null;
-      this.text = snapshot.text;
-      this.thoughts = snapshot.thoughts;
+      this.streamed.reset(snapshot.text, snapshot.thoughts);
       this.synced = true;
       this.notify({ reset: true });
       const waiting = this.buffered;
@@ -108,54 +86,12 @@ class StreamStore {
 }
 
 function storeFor(model, experimental) {
-  let store = shared.stores.get(model);
+  let store = stores.get(model);
   if (!store) {
     store = new StreamStore(model, experimental);
-    shared.stores.set(model, store);
+    stores.set(model, store);
   }
   return store;
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function formatStats(stats, model) {
-  const parts = [];
-  const name = stats.model || model;
-  if (name) parts.push(name);
-  if (stats.time_to_first_token != null) parts.push(`first token ${stats.time_to_first_token.toFixed(2)} s`);
-  if (stats.tokens_per_second != null) parts.push(`${Math.round(stats.tokens_per_second)} tok/s`);
-  const tokens = [];
-  if (stats.prompt_tokens != null) tokens.push(`${stats.prompt_tokens} in`);
-  if (stats.output_tokens != null) tokens.push(`${stats.output_tokens} out`);
-  if (stats.thought_tokens) tokens.push(`${stats.thought_tokens} thinking`);
-  if (tokens.length) parts.push(`tokens ${tokens.join(' / ')}`);
-  if (stats.elapsed != null) parts.push(`${stats.elapsed.toFixed(1)} s`);
-  return parts.join(' · ');
-}
-
-function addCopyButtons(container) {
-  for (const pre of container.querySelectorAll('pre:not([data-gw-copy])')) {
-    pre.setAttribute('data-gw-copy', '');
-    const button = el('button', 'gw-copy', 'Copy');
-    button.type = 'button';
-    button.title = 'Copy code';
-    button.addEventListener('click', async () => {
-      const code = pre.querySelector('code');
-      try {
-        await navigator.clipboard.writeText((code || pre).textContent);
-        button.textContent = 'Copied';
-      } catch {
-        button.textContent = 'Copy failed';
-      }
-      setTimeout(() => (button.textContent = 'Copy'), 1500);
-    });
-    pre.append(button);
-  }
 }
 
 /** Interrupt the kernel this view talks to, where the front end lets a widget reach it. */

@@ -49,9 +49,25 @@ class Kernel:
         self.client.start_channels()
         self.client.wait_for_ready(timeout=60)
 
-    def run(self, code: str, timeout: float = 120) -> Execution:
-        """Execute ``code``; collect every iopub message of it until the kernel is idle."""
-        msg_id = self.client.execute(code)
+    def run(self, code: str, timeout: float = 120, cell_id: str | None = None) -> Execution:
+        """Execute ``code``; collect every iopub message of it until the kernel is idle.
+
+        ``cell_id`` is sent in the request's metadata, as JupyterLab does for each cell.
+        """
+        message = self.client.session.msg(
+            "execute_request",
+            {
+                "code": code,
+                "silent": False,
+                "store_history": True,
+                "user_expressions": {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+            metadata={"cellId": cell_id} if cell_id else {},
+        )
+        self.client.shell_channel.send(message)
+        msg_id = message["header"]["msg_id"]
         execution = Execution(reply={})
         while True:
             message = self.client.get_iopub_msg(timeout=timeout)
@@ -64,8 +80,8 @@ class Kernel:
         execution.reply = self.client.get_shell_msg(timeout=timeout)["content"]
         return execution
 
-    def ok(self, code: str, timeout: float = 120) -> Execution:
-        execution = self.run(code, timeout)
+    def ok(self, code: str, timeout: float = 120, cell_id: str | None = None) -> Execution:
+        execution = self.run(code, timeout, cell_id)
         assert execution.error is None, "\n".join(execution.error["traceback"])
         return execution
 

@@ -1,0 +1,118 @@
+"""ChatView: the conversation view of a ``Chat`` (the logic lives in ``gemini_widgets.chat``).
+
+Finished turns are a synced trait (``turns``), so a page reload shows the whole
+conversation; the reply being streamed travels as ``delta`` messages, like StreamView's.
+Buttons and the input box reach Python through anywidget commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+import anywidget
+import ipywidgets
+import traitlets
+from anywidget.experimental import command
+
+from ..stream import Delta, StreamState
+from .assets import RendererAssets, shared_assets
+from .deltas import DeltaSender
+
+__all__ = ["ChatView"]
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+class ChatActions(Protocol):
+    """What the view asks of its chat (``gemini_widgets.chat.Chat`` implements it)."""
+
+    def submit(self, text: str, attachments: list[tuple[str, str, bytes]]) -> str | None: ...
+    def stop(self) -> None: ...
+    def regenerate(self) -> str | None: ...
+    def retry(self) -> str | None: ...
+    def clear(self) -> None: ...
+    def to_markdown(self) -> str: ...
+    def streaming_text(self) -> tuple[str, str]: ...
+
+
+class ChatView(anywidget.AnyWidget):
+    _esm = STATIC / "chat.js"
+    _css = STATIC / "chat.css"
+
+    model_name = traitlets.Unicode("").tag(sync=True)
+    backend = traitlets.Unicode("").tag(sync=True)
+    turns = traitlets.List(traitlets.Dict()).tag(sync=True)
+    """Finished turns: {role, text, attachments?, status?, error?, notice?, stats?, thoughts?}."""
+    busy = traitlets.Bool(False).tag(sync=True)
+    """A reply is streaming (the input refuses a second message until it ends)."""
+    background = traitlets.Bool(False).tag(sync=True)
+    """The reply streams as a task (Stop acts at once) rather than in a running cell."""
+    notice = traitlets.Unicode("").tag(sync=True)
+    _renderer = traitlets.Instance(RendererAssets).tag(sync=True, **ipywidgets.widget_serialization)
+
+    def __init__(self, actions: ChatActions, **kwargs: Any) -> None:
+        super().__init__(_renderer=shared_assets(), **kwargs)
+        self._actions = actions
+        self._deltas = DeltaSender(self)
+
+    # ---- what the chat tells the view --------------------------------------------------
+
+    def reply_started(self, turns: list[dict[str, Any]], *, background: bool) -> None:
+        self._deltas.reset()
+        with self.hold_sync():
+            self.turns = turns
+            self.busy = True
+            self.background = background
+            self.notice = ""
+        self.send({"type": "reply_start"})
+
+    def on_delta(self, delta: Delta, state: StreamState) -> None:
+        self._deltas.send(delta, state)
+
+    def reply_ended(self, turns: list[dict[str, Any]]) -> None:
+        with self.hold_sync():
+            self.turns = turns
+            self.busy = False
+
+    # ---- what the browser asks ---------------------------------------------------------
+
+    @command
+    def _submit(self, msg: dict[str, Any], buffers: list[bytes]) -> tuple[dict[str, Any], list]:
+        files = msg.get("attachments", [])
+        attachments = [
+            (f["name"], f["mime"] or "application/octet-stream", bytes(data))
+            for f, data in zip(files, buffers, strict=False)
+        ]
+        refused = self._actions.submit(str(msg.get("text", "")), attachments)
+        return {"refused": refused}, []
+
+    @command
+    def _stop(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
+        self._actions.stop()
+        return {}, []
+
+    @command
+    def _regenerate(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
+        return {"refused": self._actions.regenerate()}, []
+
+    @command
+    def _retry(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
+        return {"refused": self._actions.retry()}, []
+
+    @command
+    def _clear(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
+        self._actions.clear()
+        return {}, []
+
+    @command
+    def _export(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
+        return {"markdown": self._actions.to_markdown()}, []
+
+    @command
+    def _snapshot(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
+        text, thoughts = self._actions.streaming_text()
+        return {"text": text, "thoughts": thoughts}, []
+
+    def __repr__(self) -> str:
+        return f"<ChatView {self.model_name} {len(self.turns)} turns>"

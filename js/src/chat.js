@@ -1,0 +1,275 @@
+// anywidget glue for ChatView: the conversation, an input box, and the reply streaming in.
+//
+// Finished turns come as the synced `turns` list (so a reload shows the conversation); the
+// reply being written comes as delta messages, applied by offset as in StreamView. Every
+// action (send, stop, regenerate, retry, clear, export) is an anywidget command: the chat
+// streams as a task on the kernel's loop, so the kernel answers while it streams.
+
+import { loadRenderer } from './renderer_loader.js';
+import { StreamedText } from './streamed_text.js';
+import { addCopyButtons, el, formatStats } from './view_parts.js';
+
+const STOP_HINT =
+  'This reply streams inside a running cell, so the kernel cannot read the click: use ' +
+  'Kernel → Interrupt (■). The partial reply is kept.';
+
+async function interruptKernel(model) {
+  const kernel = model.widget_manager?.kernel;
+  if (!kernel || typeof kernel.interrupt !== 'function') return false;
+  await kernel.interrupt();
+  return true;
+}
+
+function download(name, text) {
+  const link = el('a');
+  link.href = URL.createObjectURL(new Blob([text], { type: 'text/markdown' }));
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+async function render({ model, el: root, experimental }) {
+  root.classList.add('gw-chat');
+  const header = el('div', 'gw-chat-header');
+  const title = el('span', 'gw-chat-title');
+  const backend = el('span', 'gw-backend');
+  const regenerate = el('button', 'gw-button gw-regenerate', 'Regenerate');
+  const clear = el('button', 'gw-button gw-clear', 'Clear');
+  const exportButton = el('button', 'gw-button gw-export', 'Export');
+  header.append(title, backend, regenerate, clear, exportButton);
+  const messages = el('div', 'gw-messages');
+  messages.setAttribute('role', 'log');
+  const composer = el('div', 'gw-composer');
+  const input = el('textarea', 'gw-input');
+  input.rows = 2;
+  input.placeholder = 'Message Gemini (Enter to send, Shift+Enter for a new line)';
+  const files = el('input', 'gw-files');
+  files.type = 'file';
+  files.multiple = true;
+  files.hidden = true;
+  const attach = el('button', 'gw-button gw-attach', 'Attach');
+  const chips = el('div', 'gw-chips');
+  const send = el('button', 'gw-button gw-send', 'Send');
+  for (const button of [regenerate, clear, exportButton, attach, send]) button.type = 'button';
+  composer.append(input, attach, send, files);
+  const hint = el('div', 'gw-hint');
+  hint.hidden = true;
+  root.append(header, messages, chips, composer, hint);
+
+  const { IncrementalRenderer } = await loadRenderer(model);
+  const rendered = []; // [{key, node}] per finished turn, reused while unchanged
+  let live = null; // the reply being streamed: {node, body, stats, streamed, renderer}
+  let frame = 0;
+  let buffered = [];
+  let resyncing = false;
+
+  const say = (text) => {
+    hint.textContent = text || '';
+    hint.hidden = !text;
+  };
+
+  function turnNode(turn, index, turns) {
+    const node = el('div', `gw-message gw-${turn.role}`);
+    node.dataset.status = turn.status || '';
+    if (turn.role === 'user') {
+      node.append(el('div', 'gw-user-text', turn.text));
+      for (const label of turn.attachments || []) node.append(el('span', 'gw-chip', label));
+      return node;
+    }
+    if (turn.thoughts) {
+      const thoughts = el('details', 'gw-thoughts');
+      thoughts.append(el('summary', null, 'Thoughts'));
+      const thoughtsBody = el('div', 'gw-thoughts-body jp-RenderedHTMLCommon');
+      const thinking = new IncrementalRenderer(thoughtsBody);
+      thinking.reset(turn.thoughts);
+      thinking.render();
+      thoughts.append(thoughtsBody);
+      node.append(thoughts);
+    }
+    const body = el('div', 'gw-body jp-RenderedHTMLCommon jp-RenderedMarkdown');
+    const renderer = new IncrementalRenderer(body);
+    renderer.reset(turn.text);
+    renderer.render();
+    addCopyButtons(body);
+    node.append(body);
+    const status = el('div', 'gw-turn-stats', formatStats(turn.stats || {}, ''));
+    if (turn.stats?.finish_reason) status.append(el('span', 'gw-finish', ` · ${turn.stats.finish_reason}`));
+    node.append(status);
+    if (turn.notice) node.append(el('div', 'gw-notice', turn.notice));
+    if (turn.error) {
+      const error = el('div', 'gw-error', turn.error);
+      error.setAttribute('role', 'alert');
+      node.append(error);
+    }
+    const isLast = index === turns.length - 1;
+    if (isLast && (turn.status === 'error' || turn.status === 'stopped')) {
+      const retry = el('button', 'gw-button gw-retry', 'Retry');
+      retry.type = 'button';
+      retry.addEventListener('click', () => act('_retry'));
+      node.append(retry);
+    }
+    return node;
+  }
+
+  function showTurns() {
+    const turns = model.get('turns') || [];
+    turns.forEach((turn, index) => {
+      // The Retry button depends on being last, so that is part of the key.
+      const key = JSON.stringify(turn) + (index === turns.length - 1 ? '*' : '');
+      if (rendered[index]?.key === key) return;
+      const node = turnNode(turn, index, turns);
+      if (rendered[index]) rendered[index].node.replaceWith(node);
+      else messages.insertBefore(node, live ? live.node : null);
+      rendered[index] = { key, node };
+    });
+    for (const stale of rendered.splice(turns.length)) stale.node.remove();
+  }
+
+  function startLive() {
+    if (live) live.node.remove();
+    const node = el('div', 'gw-message gw-model');
+    node.dataset.status = 'streaming';
+    const body = el('div', 'gw-body jp-RenderedHTMLCommon jp-RenderedMarkdown');
+    const stats = el('div', 'gw-turn-stats', 'waiting…');
+    node.append(body, stats);
+    messages.append(node);
+    live = { node, body, stats, streamed: new StreamedText(), renderer: new IncrementalRenderer(body) };
+  }
+
+  function endLive() {
+    if (live) live.node.remove();
+    live = null;
+    buffered = [];
+  }
+
+  function scheduleRender() {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (!live) return;
+      live.renderer.render();
+      addCopyButtons(live.body);
+      messages.scrollTop = messages.scrollHeight;
+    });
+  }
+
+  function applyDelta(message) {
+    if (message.stats) live.stats.textContent = formatStats(message.stats, '');
+    const added = live.streamed.apply(message);
+    if (added === null) {
+      buffered.push(message);
+      resync();
+    } else if (added.text) {
+      live.renderer.append(added.text);
+      scheduleRender();
+    }
+  }
+
+  function resync() {
+    if (resyncing) return;
+    resyncing = true;
+    experimental.invoke('_snapshot', {}).then(([snapshot]) => {
+      resyncing = false;
+      if (!live) return;
+      live.streamed.reset(snapshot.text, snapshot.thoughts);
+      live.renderer.reset(snapshot.text);
+      const waiting = buffered;
+      buffered = [];
+      waiting.forEach(applyDelta);
+      scheduleRender();
+    });
+  }
+
+  function showState() {
+    const busy = model.get('busy');
+    root.dataset.busy = String(busy);
+    send.textContent = busy ? 'Stop' : 'Send';
+    send.classList.toggle('gw-stop', busy);
+    regenerate.disabled = busy || !(model.get('turns') || []).some((t) => t.role === 'model');
+    title.textContent = model.get('model_name');
+    const where = model.get('backend');
+    backend.textContent = where;
+    backend.hidden = !where;
+    backend.classList.toggle('gw-offline', where.startsWith('offline'));
+    if (!busy) endLive();
+    else if (!live) startLive();
+  }
+
+  async function act(name, payload = {}, buffers = []) {
+    try {
+      const [reply] = await experimental.invoke(name, payload, { buffers, signal: AbortSignal.timeout(5000) });
+      say(reply?.refused || '');
+      return reply;
+    } catch {
+      say('The kernel did not answer: is a cell still running? Kernel → Interrupt stops it.');
+      return null;
+    }
+  }
+
+  async function submit() {
+    if (model.get('busy')) {
+      say('A reply is streaming: stop it or wait for it before sending another message.');
+      return;
+    }
+    const chosen = [...files.files];
+    const buffers = await Promise.all(chosen.map((f) => f.arrayBuffer()));
+    const reply = await act(
+      '_submit',
+      { text: input.value, attachments: chosen.map((f) => ({ name: f.name, mime: f.type })) },
+      buffers.map((b) => new DataView(b)),
+    );
+    if (reply && !reply.refused) {
+      input.value = '';
+      files.value = '';
+      chips.replaceChildren();
+    }
+  }
+
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  send.addEventListener('click', async () => {
+    if (!model.get('busy')) return submit();
+    if (model.get('background')) return act('_stop');
+    if (!(await interruptKernel(model))) say(STOP_HINT);
+  });
+  attach.addEventListener('click', () => files.click());
+  files.addEventListener('change', () => {
+    chips.replaceChildren(...[...files.files].map((f) => el('span', 'gw-chip', f.name)));
+  });
+  regenerate.addEventListener('click', () => act('_regenerate'));
+  clear.addEventListener('click', () => act('_clear'));
+  exportButton.addEventListener('click', async () => {
+    const reply = await act('_export');
+    if (reply) download('chat.md', reply.markdown);
+  });
+
+  model.on('msg:custom', (message) => {
+    if (message.type === 'reply_start') {
+      startLive();
+    } else if (message.type === 'delta') {
+      if (!live) startLive();
+      if (resyncing) buffered.push(message);
+      else applyDelta(message);
+    }
+  });
+  model.on('change:turns', () => {
+    showTurns();
+    showState();
+  });
+  for (const name of ['busy', 'background', 'backend', 'model_name']) model.on(`change:${name}`, showState);
+
+  showTurns();
+  showState();
+  if (model.get('busy')) resync(); // opened mid-reply (a reload): fetch the text so far
+  messages.scrollTop = messages.scrollHeight;
+
+  return () => {
+    if (frame) cancelAnimationFrame(frame);
+  };
+}
+
+export default { render };

@@ -1,0 +1,47 @@
+// DOM pieces both views use: the status line, Copy buttons on code, element creation.
+
+/** One-line status-bar text from a stream's stats. */
+export function formatStats(stats, model) {
+  const parts = [];
+  const name = stats.model || model;
+  if (name) parts.push(name);
+  if (stats.time_to_first_token != null) parts.push(`first token ${stats.time_to_first_token.toFixed(2)} s`);
+  if (stats.tokens_per_second != null) parts.push(`${Math.round(stats.tokens_per_second)} tok/s`);
+  const tokens = [];
+  if (stats.prompt_tokens != null) tokens.push(`${stats.prompt_tokens} in`);
+  if (stats.output_tokens != null) tokens.push(`${stats.output_tokens} out`);
+  if (stats.thought_tokens) tokens.push(`${stats.thought_tokens} thinking`);
+  if (tokens.length) parts.push(`tokens ${tokens.join(' / ')}`);
+  if (stats.elapsed != null) parts.push(`${stats.elapsed.toFixed(1)} s`);
+  return parts.join(' · ');
+}
+
+/** A Copy button on every code block in `container` that has none yet. */
+export function addCopyButtons(container) {
+  for (const pre of container.querySelectorAll('pre:not([data-gw-copy])')) {
+    pre.setAttribute('data-gw-copy', '');
+    const button = document.createElement('button');
+    button.className = 'gw-copy';
+    button.type = 'button';
+    button.textContent = 'Copy';
+    button.title = 'Copy code';
+    button.addEventListener('click', async () => {
+      const code = pre.querySelector('code');
+      try {
+        await navigator.clipboard.writeText((code || pre).textContent);
+        button.textContent = 'Copied';
+      } catch {
+        button.textContent = 'Copy failed';
+      }
+      setTimeout(() => (button.textContent = 'Copy'), 1500);
+    });
+    pre.append(button);
+  }
+}
+
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}

@@ -1,0 +1,204 @@
+"""Chat in a real kernel, on the offline server: history, stop, errors, regenerate, cells."""
+
+from __future__ import annotations
+
+import json
+import time
+
+SETUP = """
+from gemini_widgets import Chat
+from gemini_widgets.client import offline_server
+from gemini_widgets.offline import Fault
+server = offline_server()
+server.reset()
+def turns(chat):
+    return [(t['role'], t.get('status')) for t in chat.view.turns]
+def exchanges(chat):
+    return sum(1 for c in chat.history if c.role == 'user')
+def wait(chat, timeout=10):
+    import time
+    start = time.monotonic()
+    while chat.busy and time.monotonic() - start < timeout:
+        time.sleep(0.05)
+"""
+
+
+def output(kernel, code: str, cell_id: str | None = None) -> str:
+    return kernel.ok(code, cell_id=cell_id).stdout.strip()
+
+
+def test_two_turns_give_two_exchanges_and_the_second_request_carries_the_first(kernel):
+    kernel.ok(SETUP)
+    kernel.ok(
+        "server.script('Hello ', 'Ada!', prompt='I am Ada.')\n"
+        "server.script('You ', 'are Ada.', prompt='Who am I?')\n"
+        "chat = Chat()\n"
+        "first = chat.send('I am Ada.')\n"
+        "second = chat.send('Who am I?')"
+    )
+    result = json.loads(
+        output(
+            kernel,
+            (
+                "import json\n"
+                "h = chat.history\n"
+                "roles = [c.role for i, c in enumerate(h) if i == 0 or h[i-1].role != c.role]\n"
+                "print(json.dumps({'roles': roles, 'second': second.text,"
+                " 'sent': server.requests[-1].body['contents'][0]['parts'][0]['text'],"
+                " 'turns': turns(chat)}))"
+            ),
+        )
+    )
+    assert result["roles"] == ["user", "model", "user", "model"]
+    assert result["second"] == "You are Ada."
+    assert result["sent"] == "I am Ada."
+    assert result["turns"] == [["user", None], ["model", "done"], ["user", None], ["model", "done"]]
+
+
+def test_error_mid_stream_keeps_partial_and_leaves_history_consistent(kernel):
+    kernel.ok(SETUP)
+    kernel.ok(
+        "server.script(*[f'w{i} ' for i in range(20)], prompt='long')\n"
+        "chat = Chat()\nchat.send('hi')\n"
+        "server.fail_next(Fault.drop(after=5))\n"
+        "failed = chat.send('long')"
+    )
+    state = json.loads(
+        output(
+            kernel,
+            (
+                "print(json.dumps({'text': failed.text, 'error': failed.error.kind,"
+                " 'exchanges': exchanges(chat), 'turns': turns(chat)}))"
+            ),
+        )
+    )
+    assert state["text"] == "w0 w1 w2 w3 w4 "
+    assert state["error"] == "connection"
+    assert state["exchanges"] == 1  # the failed turn is not half-recorded
+    assert state["turns"][-1] == ["model", "error"]
+    # Retry sends the failed message again, in the background; the history then grows.
+    kernel.ok("refused = chat.retry()")
+    time.sleep(1)
+    after = json.loads(
+        output(
+            kernel,
+            (
+                "wait(chat)\n"
+                "print(json.dumps({'refused': refused, 'exchanges': exchanges(chat),"
+                " 'turns': turns(chat), 'last': chat.view.turns[-1]['text']}))"
+            ),
+        )
+    )
+    assert after["refused"] is None
+    assert after["exchanges"] == 2
+    assert after["turns"][-2:] == [["user", None], ["model", "done"]]
+    assert after["last"] == "".join(f"w{i} " for i in range(20))
+
+
+def test_stop_keeps_the_partial_reply_out_of_the_history(kernel):
+    kernel.ok(SETUP)
+    kernel.ok(
+        "server.script(*[f'w{i} ' for i in range(100)], prompt='slow')\n"
+        "server.fail_next(Fault.slow(between=0.05))\n"
+        "chat = Chat()\n"
+        "refused = chat.submit('slow', [])"  # what the input box does
+    )
+    time.sleep(1.0)
+    busy = output(kernel, "print(chat.busy, chat.submit('another', []))")
+    assert busy.startswith("True A reply is streaming")
+    kernel.ok("chat.stop()")
+    time.sleep(0.5)
+    state = json.loads(
+        output(
+            kernel,
+            (
+                "wait(chat)\n"
+                "print(json.dumps({'exchanges': exchanges(chat), 'turns': turns(chat),"
+                " 'partial': chat.view.turns[-1]['text']}))"
+            ),
+        )
+    )
+    assert state["exchanges"] == 0
+    assert state["turns"] == [["user", None], ["model", "stopped"]]
+    assert state["partial"].startswith("w0 w1 ") and len(state["partial"]) < 400
+
+
+def test_regenerate_replaces_the_last_exchange(kernel):
+    kernel.ok(SETUP)
+    kernel.ok(
+        "chat = Chat()\nchat.send('Tell me about tides')\nchat.send('And the moon?')\n"
+        "before = len(server.requests)\n"
+        "refused = chat.regenerate()"
+    )
+    time.sleep(1)
+    state = json.loads(
+        output(
+            kernel,
+            (
+                "wait(chat)\n"
+                "sent = server.requests[-1].body['contents']\n"
+                "print(json.dumps({'refused': refused, 'exchanges': exchanges(chat),"
+                " 'requests': len(server.requests) - before,"
+                " 'sent_users': [c['parts'][0]['text'] for c in sent if c['role'] == 'user'],"
+                " 'turns': len(chat.view.turns)}))"
+            ),
+        )
+    )
+    assert state["refused"] is None
+    assert state["exchanges"] == 2 and state["turns"] == 4
+    assert state["requests"] == 1
+    assert state["sent_users"] == ["Tell me about tides", "And the moon?"]
+
+
+def test_clear_empties_the_history(kernel):
+    kernel.ok(SETUP)
+    out = output(
+        kernel,
+        "chat = Chat()\nchat.send('hi')\nchat.clear()\n"
+        "print(exchanges(chat), len(chat.view.turns))",
+    )
+    assert out == "0 0"
+
+
+def test_rerunning_the_cell_restores_the_conversation_and_chats_stay_apart(kernel):
+    kernel.ok(SETUP)
+    cell = "chat = Chat()\nchat"
+    kernel.ok(cell, cell_id="cell-A")
+    kernel.ok("chat.send('remember the number 7')")
+    kernel.ok("other = Chat()\nother.send('something else')", cell_id="cell-B")
+    kernel.ok(cell, cell_id="cell-A")  # the user re-runs the first cell
+    state = json.loads(
+        output(
+            kernel,
+            (
+                "print(json.dumps({'a': exchanges(chat), 'a_text': chat.history[0].parts[0].text,"
+                " 'b': exchanges(other), 'b_text': other.history[0].parts[0].text,"
+                " 'a_turns': len(chat.view.turns)}))"
+            ),
+        )
+    )
+    assert state == {
+        "a": 1,
+        "a_text": "remember the number 7",
+        "b": 1,
+        "b_text": "something else",
+        "a_turns": 2,
+    }
+
+
+def test_export_and_from_history_round_trip(kernel, tmp_path):
+    kernel.ok(SETUP)
+    md, js = tmp_path / "chat.md", tmp_path / "chat.json"
+    out = output(
+        kernel,
+        (
+            "server.script('Paris.', prompt='Capital of France?')\n"
+            f"chat = Chat()\nchat.send('Capital of France?')\nchat.export({str(md)!r})\n"
+            f"chat.export({str(js)!r})\n"
+            f"again = Chat.from_history({str(js)!r})\n"
+            "print(exchanges(again), again.history[-1].parts[0].text)"
+        ),
+    )
+    assert out == "1 Paris."
+    text = md.read_text()
+    assert "**You:**\n\nCapital of France?" in text and "**Gemini:**\n\nParis." in text
