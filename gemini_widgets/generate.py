@@ -70,8 +70,11 @@ def stream(
 
     generation_config = build_config(config, **settings)
     model = model or DEFAULT_MODEL
-    backend = current_backend().label if client is None else "custom client"
-    client = client or get_client()
+    if client is None:
+        client = get_client()  # first: it starts the offline server the label names
+        backend = current_backend().label
+    else:
+        backend = "custom client"
     if view is None:
         view = StreamView(model=model, backend=backend)
         display(view)
