@@ -50,6 +50,8 @@ export class IncrementalRenderer {
 
   constructor(container, { document = container.ownerDocument } = {}) {
     this.#container = container;
+    // Layout and containment rules of renderer.css (markdown.css) hang on this class.
+    container.classList.add('gw-markdown');
     this.#document = document;
     this.#sanitize = sanitizerFor(document);
   }

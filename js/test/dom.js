@@ -11,8 +11,8 @@ export function render(text) {
 
 /**
  * Stream `text` into a fresh container in the given chunks, calling render() after the
- * chunks whose `renderAfter` flag is set, then once at the end. `onRender(html, textSoFar)`
- * sees the container after each render.
+ * chunks whose `renderAfter` flag is set, then once at the end. `onRender(container,
+ * textSoFar, renderer)` sees the container after each render.
  */
 export function stream(chunks, { renderAfter = () => true, onRender = () => {} } = {}) {
   const container = document.createElement('div');
@@ -21,9 +21,9 @@ export function stream(chunks, { renderAfter = () => true, onRender = () => {} }
   chunks.forEach((chunk, i) => {
     renderer.append(chunk);
     soFar += chunk;
-    if (renderAfter(i) && renderer.render()) onRender(container.innerHTML, soFar);
+    if (renderAfter(i) && renderer.render()) onRender(container, soFar, renderer);
   });
-  if (renderer.render()) onRender(container.innerHTML, soFar);
+  if (renderer.render()) onRender(container, soFar, renderer);
   return { container, renderer, html: container.innerHTML };
 }
 

@@ -35,7 +35,7 @@ function assertStreamsLikeWhole(text, { cuts, renders }, whole = wholeTextRender
   let n = 0;
   const { html } = stream(chunks, {
     renderAfter: (i) => renders[i % renders.length],
-    onRender: (html, soFar) => {
+    onRender: ({ innerHTML: html }, soFar) => {
       if (++n % checkEvery !== 0) return;
       tried.renders += 1;
       assert.equal(html, whole(soFar), `after ${JSON.stringify(soFar)}`);

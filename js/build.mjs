@@ -1,0 +1,65 @@
+// Bundles js/src into gemini_widgets/static (shipped in the wheel): `npm run build`.
+// Output is deterministic, so a rebuild from `npm ci` reproduces the committed files.
+import * as esbuild from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+
+const STATIC = new URL('../gemini_widgets/static/', import.meta.url).pathname;
+
+// One line per entry point: output name (in static/) -> source.
+const SCRIPTS = {
+  renderer: 'src/render.js', // the shared renderer bundle (widgets/assets.py)
+  stream_view: 'src/stream_view.js',
+};
+const STYLES = {
+  renderer: 'src/renderer.css', // @imports KaTeX's CSS and the highlight theme
+};
+// Stylesheets without imports ship as written.
+const COPIES = {
+  'stream_view.css': 'src/stream_view.css',
+};
+
+const common = { bundle: true, minify: true, outdir: STATIC, logLevel: 'warning', legalComments: 'eof' };
+
+await esbuild.build({
+  ...common,
+  entryPoints: SCRIPTS,
+  format: 'esm',
+  target: 'es2022',
+  // markdown-it-texmath require()s katex while render.js imports it: without the alias
+  // the bundle holds KaTeX's CommonJS and ES builds side by side (+270 KB).
+  alias: { katex: 'katex/dist/katex.mjs' },
+});
+
+await esbuild.build({
+  ...common,
+  entryPoints: STYLES,
+  // Not minified: the stylesheets stay readable in the browser's inspector, and the
+  // fonts are most of the bytes anyway.
+  minify: false,
+  // anywidget/assets inject the CSS as a <style> text, where relative font URLs resolve
+  // against the page, so KaTeX's fonts are inlined. woff2 is enough for every browser
+  // JupyterLab supports; the woff/ttf fallbacks would triple the size.
+  loader: { '.woff2': 'dataurl', '.woff': 'empty', '.ttf': 'empty' },
+});
+
+// The emptied woff/ttf sources would leave `url() format("woff")` behind: drop them.
+const rendererCss = `${STATIC}renderer.css`;
+writeFileSync(rendererCss, readFileSync(rendererCss, 'utf8').replace(/,\s*url\(\) format\("(?:woff|truetype)"\)/g, ''));
+
+for (const [name, source] of Object.entries(COPIES)) copyFileSync(source, STATIC + name);
+
+const outputs = [
+  ...Object.keys(SCRIPTS).map((n) => `${n}.js`),
+  ...Object.keys(STYLES).map((n) => `${n}.css`),
+  ...Object.keys(COPIES),
+];
+for (const name of outputs) {
+  const path = STATIC + name;
+  const gzip = gzipSync(readFileSync(path)).length;
+  console.log(`${name.padEnd(18)} ${kb(statSync(path).size).padStart(9)}  (${kb(gzip)} gzip)`);
+}
+
+function kb(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
