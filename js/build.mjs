@@ -2,7 +2,7 @@
 // Output is deterministic, so a rebuild from `npm ci` reproduces the committed files.
 import * as esbuild from 'esbuild';
 import { gzipSync } from 'node:zlib';
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 
 const STATIC = new URL('../gemini_widgets/static/', import.meta.url).pathname;
 
@@ -10,13 +10,12 @@ const STATIC = new URL('../gemini_widgets/static/', import.meta.url).pathname;
 const SCRIPTS = {
   renderer: 'src/render.js', // the shared renderer bundle (widgets/assets.py)
   stream_view: 'src/stream_view.js',
+  chat: 'src/chat.js',
 };
 const STYLES = {
   renderer: 'src/renderer.css', // @imports KaTeX's CSS and the highlight theme
-};
-// Stylesheets without imports ship as written.
-const COPIES = {
-  'stream_view.css': 'src/stream_view.css',
+  stream_view: 'src/stream_view.css',
+  chat: 'src/chat.css',
 };
 
 const common = { bundle: true, minify: true, outdir: STATIC, logLevel: 'warning', legalComments: 'eof' };
@@ -47,12 +46,9 @@ await esbuild.build({
 const rendererCss = `${STATIC}renderer.css`;
 writeFileSync(rendererCss, readFileSync(rendererCss, 'utf8').replace(/,\s*url\(\) format\("(?:woff|truetype)"\)/g, ''));
 
-for (const [name, source] of Object.entries(COPIES)) copyFileSync(source, STATIC + name);
-
 const outputs = [
   ...Object.keys(SCRIPTS).map((n) => `${n}.js`),
   ...Object.keys(STYLES).map((n) => `${n}.css`),
-  ...Object.keys(COPIES),
 ];
 for (const name of outputs) {
   const path = STATIC + name;
