@@ -18,6 +18,8 @@ from .errors import StreamError
 __all__ = ["Coalescer", "Delta", "StreamState"]
 
 Clock = Callable[[], float]
+MIN_RATE_SPAN = 0.25
+"""Seconds of streaming before a live tokens/s is shown."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class StreamState:
     stopped: bool = False
     parsed: Any = field(default=None, repr=False)
     """The parsed value of a JSON answer (set by whoever asked for JSON)."""
+    _tokens_at_first: int = field(default=0, repr=False)
     _text: list[str] = field(default_factory=list, repr=False)
     _thoughts: list[str] = field(default_factory=list, repr=False)
 
@@ -101,6 +104,7 @@ class StreamState:
         if delta:
             if self.first_token_at is None:
                 self.first_token_at = self.clock()
+                self._tokens_at_first = self.output_tokens or 0
             self._text.append(delta.text)
             self._thoughts.append(delta.thoughts)
             self.parts.extend(others)
@@ -162,12 +166,22 @@ class StreamState:
 
     @property
     def tokens_per_second(self) -> float | None:
+        """Output tokens per second after the first chunk.
+
+        The first chunk's tokens arrived at once, so they are not counted against the time
+        since it (that gave ~150,000 tok/s on the first update); over a span too short to
+        mean anything, a finished stream falls back to tokens over the whole elapsed time.
+        """
         tokens = self.output_tokens
         if tokens is None or self.first_token_at is None:
             return None
         end = self.ended_at if self.ended_at is not None else self.clock()
         span = end - self.first_token_at
-        return tokens / span if span > 0 else None
+        if span >= MIN_RATE_SPAN and tokens > self._tokens_at_first:
+            return (tokens - self._tokens_at_first) / span
+        if self.done and self.elapsed > 0:
+            return tokens / self.elapsed
+        return None
 
     def stats(self) -> dict[str, Any]:
         """The status bar's numbers, as plain JSON values."""
