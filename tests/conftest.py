@@ -38,3 +38,18 @@ def client(server: OfflineGemini) -> genai.Client:
 @pytest.fixture
 def model() -> str:
     return MODEL
+
+
+class FakeClock:
+    """A clock tests move by hand: ``clock.now = 0.5``."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

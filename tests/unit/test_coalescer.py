@@ -5,22 +5,12 @@ from __future__ import annotations
 from gemini_widgets.stream import Coalescer, Delta
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_first_chunk_is_emitted_at_once():
-    clock = Clock()
+def test_first_chunk_is_emitted_at_once(clock):
     coalescer = Coalescer(1 / 30, clock)
     assert coalescer.add(Delta("a")) == Delta("a")
 
 
-def test_fast_chunks_are_merged_into_one_delta_per_frame():
-    clock = Clock()
+def test_fast_chunks_are_merged_into_one_delta_per_frame(clock):
     coalescer = Coalescer(0.1, clock)
     emitted = []
     for i in range(100):  # one chunk per ms for 100 ms
@@ -34,16 +24,14 @@ def test_fast_chunks_are_merged_into_one_delta_per_frame():
     assert "".join(d.text for d in emitted) == "0123456789" * 10
 
 
-def test_slow_chunks_are_each_emitted_at_once():
-    clock = Clock()
+def test_slow_chunks_are_each_emitted_at_once(clock):
     coalescer = Coalescer(1 / 30, clock)
     for i in range(5):
         clock.now = i * 0.5
         assert coalescer.add(Delta(f"c{i}")) == Delta(f"c{i}")
 
 
-def test_held_delta_reports_when_it_is_due():
-    clock = Clock()
+def test_held_delta_reports_when_it_is_due(clock):
     coalescer = Coalescer(0.1, clock)
     coalescer.add(Delta("a"))
     clock.now = 0.03
@@ -54,12 +42,10 @@ def test_held_delta_reports_when_it_is_due():
     assert coalescer.seconds_until_due() is None
 
 
-def test_flush_returns_everything_held():
-    clock = Clock()
+def test_flush_returns_everything_held(clock):
     coalescer = Coalescer(10, clock)
     coalescer.add(Delta("a"))
     coalescer.add(Delta("b", thoughts="t"))
     coalescer.add(Delta("c"))
     assert coalescer.flush() == Delta("bc", thoughts="t")
     assert coalescer.flush() is None
-

@@ -8,16 +8,7 @@ from gemini_widgets.offline.wire import count_tokens
 from gemini_widgets.stream import StreamState
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_tokens_per_second_ignores_the_first_chunks_burst(client, server, model):
-    clock = Clock()
+def test_tokens_per_second_ignores_the_first_chunks_burst(client, server, model, clock):
     state = StreamState(clock=clock)
     server.script(*[f"w{i} " for i in range(11)])
     chunks = list(client.models.generate_content_stream(model=model, contents="x"))
