@@ -299,14 +299,17 @@ class Notebook:
         return self
 
     def kernel_status(self) -> str:
-        return self.page.evaluate(_KERNEL_STATUS_JS)
+        # Not proof that a cell is done: ipykernel 7 publishes "idle" for the subshell that
+        # the widget manager creates, so Lab may say idle while a cell still runs.
+        return self.page.evaluate(_KERNEL_STATUS_JS, self.path.name)
 
     def wait_kernel_idle(self, timeout: float = TIMEOUT_MS) -> None:
         """The kernel is idle and no cell waits to run (``[*]``)."""
         self.page.wait_for_function(
-            f"""() => ({_KERNEL_STATUS_JS})() === 'idle'
+            f"""name => ({_KERNEL_STATUS_JS})(name) === 'idle'
                 && ![...document.querySelectorAll('.jp-InputPrompt')]
                      .some(p => p.textContent.includes('*'))""",
+            arg=self.path.name,
             timeout=timeout,
         )
 
@@ -320,12 +323,13 @@ class Notebook:
     def wait_until_cells_ran(self, timeout: float = TIMEOUT_MS) -> None:
         """Every code cell has an execution count and the kernel is idle."""
         self.page.wait_for_function(
-            f"""() => {{
+            f"""name => {{
                 const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
                 return prompts.length > 0
                     && prompts.every(p => /\\[\\d+\\]/.test(p.textContent))
-                    && ({_KERNEL_STATUS_JS})() === 'idle';
+                    && ({_KERNEL_STATUS_JS})(name) === 'idle';
             }}""",
+            arg=self.path.name,
             timeout=timeout,
         )
 
@@ -339,7 +343,7 @@ class Notebook:
         """The stream's display was updated with its final answer (``text/markdown`` beside
         the widget view in the cell's output model): the front end re-renders that output,
         so the view seen before this may be replaced by a new one."""
-        self.page.wait_for_function(_FINAL_DISPLAY_JS, timeout=timeout)
+        self.page.wait_for_function(_FINAL_DISPLAY_JS, arg=self.path.name, timeout=timeout)
 
     def wait_body_text(self, at_least: int = 1, index: int = 0, timeout=TIMEOUT_MS) -> str:
         """Wait until the ``index``-th view's body has ``at_least`` characters; return them.
@@ -357,7 +361,7 @@ class Notebook:
     def kernel_output(self, code: str) -> str:
         """Run ``code`` in this notebook's kernel, out of band (no cell), and return its
         stdout; an exception raises here with the kernel's traceback."""
-        result = self.page.evaluate(_KERNEL_EXECUTE_JS, code)
+        result = self.page.evaluate(_KERNEL_EXECUTE_JS, [self.path.name, code])
         if result["error"]:
             raise AssertionError(f"kernel error running {code!r}:\n{result['error']}")
         return result["stdout"]
@@ -395,43 +399,50 @@ class Notebook:
         return path
 
 
-_KERNEL_STATUS_JS = """() => {
+# The notebook panel of a file, found by path: not the app's currentWidget, which may be
+# an output view or another tab.
+_PANEL_JS = """(name) => {
     const app = window.jupyterapp;
-    const widget = app && app.shell.currentWidget;
-    const kernel = widget && widget.sessionContext && widget.sessionContext.session
-        && widget.sessionContext.session.kernel;
-    return kernel ? kernel.status : 'no-kernel';
+    for (const widget of app.shell.widgets('main')) {
+        if (widget.context && widget.context.path === name) return widget;
+    }
+    return null;
 }"""
 
+_KERNEL_STATUS_JS = f"""(name) => {{
+    const panel = ({_PANEL_JS})(name);
+    return panel?.sessionContext?.session?.kernel?.status ?? 'no-kernel';
+}}"""
 
-_KERNEL_EXECUTE_JS = """async (code) => {
-    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-    const future = kernel.requestExecute({ code, silent: false, store_history: false });
+
+_KERNEL_EXECUTE_JS = f"""async ([name, code]) => {{
+    const kernel = ({_PANEL_JS})(name).sessionContext.session.kernel;
+    const future = kernel.requestExecute({{ code, silent: false, store_history: false }});
     let stdout = '';
     let error = '';
-    future.onIOPub = (msg) => {
+    future.onIOPub = (msg) => {{
         if (msg.header.msg_type === 'stream') stdout += msg.content.text;
         if (msg.header.msg_type === 'error') error = msg.content.traceback.join('\\n');
-    };
+    }};
     await future.done;
-    return { stdout, error };
-}"""
+    return {{ stdout, error }};
+}}"""
 
 
-_FINAL_DISPLAY_JS = """() => {
-    const notebook = window.jupyterapp.shell.currentWidget.content;
-    for (const cell of notebook.widgets) {
+_FINAL_DISPLAY_JS = f"""(name) => {{
+    const notebook = ({_PANEL_JS})(name).content;
+    for (const cell of notebook.widgets) {{
         const outputs = cell.model.outputs;
         if (!outputs) continue;
-        for (let i = 0; i < outputs.length; i++) {
+        for (let i = 0; i < outputs.length; i++) {{
             const data = outputs.get(i).data;
-            if (data['application/vnd.jupyter.widget-view+json'] && data['text/markdown']) {
+            if (data['application/vnd.jupyter.widget-view+json'] && data['text/markdown']) {{
                 return true;
-            }
-        }
-    }
+            }}
+        }}
+    }}
     return false;
-}"""
+}}"""
 
 
 def _open_page(

@@ -83,11 +83,6 @@ def test_answer_appears_in_stages_and_ends_rendered(lab):
     assert not lab.console.widget_errors(), lab.console.widget_errors()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="widget bug: stream() reads current_backend().label before get_client() starts "
-    "the offline server, so a kernel's first answer says 'offline server (not started)'",
-)
 def test_offline_badge_names_the_running_server(lab):
     # The first stream of a kernel starts the offline server; its badge should say where
     # the server is, not that it is not started.
@@ -100,11 +95,6 @@ def test_offline_badge_names_the_running_server(lab):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="widget bug: StreamState.tokens_per_second divides the first chunk's tokens by the "
-    "microseconds since that same chunk, so the first live stats say ~150000 tok/s",
-)
 def test_tokens_per_second_stays_believable_while_streaming(lab):
     # The offline server paces like Gemini (a few hundred tokens/s); the live status bar
     # should never claim millions.
@@ -225,13 +215,6 @@ def test_saved_notebook_carries_the_answer_as_markdown(lab):
     assert "model_id" in data["application/vnd.jupyter.widget-view+json"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="widget bug: code blocks are wrapped in div.gw-code, so JupyterLab's "
-    "`.jp-RenderedHTMLCommon > pre` margin no longer applies, and the shipped "
-    "static/renderer.js does not add the gw-markdown class that markdown.css's "
-    "`.gw-markdown .gw-code pre` rules need",
-)
 def test_code_block_is_set_apart_from_the_next_paragraph(lab):
     # JupyterLab's own Markdown puts ~1.5em under a code block; an answer's code should not
     # run straight into the paragraph after it.
@@ -280,3 +263,62 @@ def test_dark_theme_recolours_the_answer(lab):
         lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
     assert dark[0] != light[0], "the answer's text colour ignores the theme"
     assert dark[1] != light[1], "the widget's background ignores the theme"
+
+
+def test_second_display_of_a_view_streams_too(lab):
+    # Two displays of one StreamView during a blocking stream: both show the answer grow,
+    # and both end with the whole text. (The browser keeps one text store per model.)
+    lab.write(
+        SLOW + "\nfrom gemini_widgets import StreamView\n"
+        'view = StreamView(model="gemini-2.5-flash")\n'
+        "display(view)\n"
+        "display(view)\n"
+        f'result = stream("{PROMPT}", seed=4, view=view)'
+    ).open()
+    lab.run_all(wait=False)
+    lab.wait_status("streaming", index=1)
+    lab.wait_body_text(50, index=0)
+    lab.wait_body_text(50, index=1)
+    lab.screenshot("both-streaming")
+    lab.wait_until_cells_ran(timeout=120_000)
+    lab.wait_final_display()
+    answer = json.loads(lab.kernel_output("import json; print(json.dumps(result.text))"))
+    last_line = answer.strip().splitlines()[-1].strip("_ ")
+    for index in (0, 1):
+        expect(lab.stream_view(index)).to_have_attribute("data-status", "done")
+        expect(lab.stream_view(index).locator(".gw-body")).to_contain_text(last_line)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="widget bug: anywidget 0.11 hands initialize() and each render() its own model "
+    "proxy, so the WeakMap of stores keyed on `model` makes one store per view; a view made "
+    "mid-stream starts unsynced and its `_snapshot` cannot be answered while the cell blocks: "
+    "anywidget's 3 s default invoke timeout rejects (uncaught 'signal timed out'), and the "
+    "view stays blank until the final display update",
+)
+def test_output_view_opened_mid_stream_shows_the_answer(lab):
+    # "Create New View for Cell Output" while a blocking cell streams: the new view should
+    # show the text so far and follow the stream, as the cell's own view does.
+    lab.write(SLOW + f'\nresult = stream("{PROMPT}", seed=5)').open()
+    lab.run_all(wait=False)
+    lab.wait_status("streaming")
+    lab.wait_body_text(100)
+    lab.page.locator(".jp-OutputArea-output").first.click(button="right")
+    lab.page.locator(".lm-Menu-itemLabel", has_text="Create New View for Cell Output").click()
+    linked = lab.page.locator(".jp-LinkedOutputView .gw-stream")
+    expect(linked).to_have_attribute("data-status", "streaming")
+    in_view = "node => node.querySelector('.gw-body').textContent.length"
+    try:
+        lab.page.wait_for_function(
+            f"() => ({in_view})(document.querySelector('.jp-LinkedOutputView .gw-stream')) > 100",
+            timeout=5_000,
+        )
+    finally:
+        lab.screenshot("output-view")
+    lab.wait_until_cells_ran(timeout=120_000)
+    expect(linked).to_have_attribute("data-status", "done")
+    lab.wait_final_display()
+    cell_text = lab.wait_body_text(1000)
+    expect(linked.locator(".gw-body")).to_have_text(cell_text)
+    assert not [e for e in lab.console.errors if "timed out" in e], lab.console.errors
