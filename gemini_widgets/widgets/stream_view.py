@@ -11,6 +11,7 @@ widget state.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterable, Awaitable, Iterable
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,14 @@ class StreamView(anywidget.AnyWidget):
     notice = traitlets.Unicode("").tag(sync=True)
     background = traitlets.Bool(False).tag(sync=True)
     """True while a stream runs as a task: the Stop button then acts at once."""
+    _key = traitlets.Unicode().tag(sync=True)
+    """A stable id for the browser's per-widget text store (anywidget's model proxies are
+    new objects for every view, so they cannot be the key)."""
     _renderer = traitlets.Instance(RendererAssets).tag(sync=True, **ipywidgets.widget_serialization)
+
+    @traitlets.default("_key")
+    def _new_key(self) -> str:
+        return uuid.uuid4().hex
 
     def __init__(self, *, model: str = "", backend: str = "", **kwargs: Any) -> None:
         super().__init__(model_name=model, backend=backend, _renderer=shared_assets(), **kwargs)

@@ -6,7 +6,7 @@
 // streams as a task on the kernel's loop, so the kernel answers while it streams.
 
 import { loadRenderer } from './renderer_loader.js';
-import { StreamedText } from './streamed_text.js';
+import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
 import { addCopyButtons, el, formatStats } from './view_parts.js';
 
 const STOP_HINT =
@@ -168,7 +168,8 @@ async function render({ model, el: root, experimental }) {
   function resync() {
     if (resyncing) return;
     resyncing = true;
-    experimental.invoke('_snapshot', {}).then(([snapshot]) => {
+    const signal = AbortSignal.timeout(SNAPSHOT_PATIENCE_MS);
+    experimental.invoke('_snapshot', {}, { signal }).then(([snapshot]) => {
       resyncing = false;
       if (!live) return;
       live.streamed.reset(snapshot.text, snapshot.thoughts);
@@ -177,6 +178,8 @@ async function render({ model, el: root, experimental }) {
       buffered = [];
       waiting.forEach(applyDelta);
       scheduleRender();
+    }, () => {
+      resyncing = false;
     });
   }
 

@@ -12,10 +12,12 @@
 // kernel in a shared RendererAssets model and is imported from there, cached by version.
 
 import { loadRenderer } from './renderer_loader.js';
-import { StreamedText } from './streamed_text.js';
+import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
 import { addCopyButtons, el, formatStats } from './view_parts.js';
 
-const stores = (globalThis.__geminiWidgetsStores ??= new WeakMap());
+// Keyed by the widget's `_key` trait, not by the model object: anywidget hands
+// `initialize` and each `render` a fresh proxy of the model, so the proxy is no identity.
+const stores = (globalThis.__geminiWidgetsStores ??= new Map());
 
 const STOP_HINT =
   'The cell is still running, so the kernel cannot read this click yet: use Kernel → ' +
@@ -69,7 +71,8 @@ class StreamStore {
   resync() {
     this.synced = false;
     if (this.pending) return;
-    this.pending = this.experimental.invoke('_snapshot', {}).then(([snapshot]) => {
+    const signal = AbortSignal.timeout(SNAPSHOT_PATIENCE_MS);
+    this.pending = this.experimental.invoke('_snapshot', {}, { signal }).then(([snapshot]) => {
       this.pending = null;
       this.streamed.reset(snapshot.text, snapshot.thoughts);
       this.synced = true;
@@ -77,6 +80,8 @@ class StreamStore {
       const waiting = this.buffered;
       this.buffered = [];
       waiting.forEach((message) => this.apply(message));
+    }, () => {
+      this.pending = null; // the kernel went away; a later delta or view tries again
     });
   }
 
@@ -86,10 +91,11 @@ class StreamStore {
 }
 
 function storeFor(model, experimental) {
-  let store = stores.get(model);
+  const key = model.get('_key');
+  let store = stores.get(key);
   if (!store) {
     store = new StreamStore(model, experimental);
-    stores.set(model, store);
+    stores.set(key, store);
   }
   return store;
 }

@@ -3,6 +3,11 @@
 // dropped, and a gap (text before `at` is missing) is reported so the caller can ask the
 // kernel for a snapshot.
 
+// How long a snapshot request may wait. One request that waits for as long as a blocking
+// cell runs (the kernel reads it when the cell ends): anywidget's default gives up after
+// 3 s, and retrying would queue one copy of the text per retry.
+export const SNAPSHOT_PATIENCE_MS = 24 * 3600 * 1000;
+
 export class StreamedText {
   constructor() {
     this.text = '';

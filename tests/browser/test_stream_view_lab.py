@@ -289,14 +289,6 @@ def test_second_display_of_a_view_streams_too(lab):
         expect(lab.stream_view(index).locator(".gw-body")).to_contain_text(last_line)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="widget bug: anywidget 0.11 hands initialize() and each render() its own model "
-    "proxy, so the WeakMap of stores keyed on `model` makes one store per view; a view made "
-    "mid-stream starts unsynced and its `_snapshot` cannot be answered while the cell blocks: "
-    "anywidget's 3 s default invoke timeout rejects (uncaught 'signal timed out'), and the "
-    "view stays blank until the final display update",
-)
 def test_output_view_opened_mid_stream_shows_the_answer(lab):
     # "Create New View for Cell Output" while a blocking cell streams: the new view should
     # show the text so far and follow the stream, as the cell's own view does.

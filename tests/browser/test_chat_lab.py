@@ -1,0 +1,150 @@
+"""The Chat widget in real JupyterLab: type, Enter, watch the reply stream and render; Stop,
+Regenerate, Clear, a reload, the dark theme."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+CHAT_CELL = "from gemini_widgets import Chat\nchat = Chat(seed=3)\nchat"
+HELPERS = (
+    "from gemini_widgets.client import offline_server\n"
+    "from gemini_widgets.offline import Fault\n"
+    "def exchanges(chat):\n"
+    "    return sum(1 for c in chat.history if c.role == 'user')"
+)
+
+
+def send(lab, text: str) -> None:
+    """Type ``text`` and press Enter; return once the kernel took it (the chat is busy)."""
+    box = lab.page.locator(".gw-chat .gw-input")
+    box.fill(text)
+    box.press("Enter")
+    expect(lab.page.locator(".gw-chat")).to_have_attribute("data-busy", "true")
+
+
+def wait_idle_chat(lab, timeout: float = 60_000) -> None:
+    expect(lab.page.locator(".gw-chat")).to_have_attribute("data-busy", "false", timeout=timeout)
+
+
+def model_messages(lab):
+    return lab.page.locator(".gw-chat .gw-message.gw-model")
+
+
+def test_typing_a_message_streams_a_rendered_reply(lab):
+    lab.write(CHAT_CELL, HELPERS).open()
+    lab.run_all()
+    chat = lab.page.locator(".gw-chat")
+    chat.wait_for()
+    send(lab, "Explain how tides work in 250 words")
+    expect(lab.page.locator(".gw-chat .gw-message.gw-user")).to_have_text(
+        re.compile("Explain how tides work")
+    )
+    expect(chat).to_have_attribute("data-busy", "true")
+    live = model_messages(lab).last
+    expect(live).to_have_attribute("data-status", "streaming")
+    lab.page.wait_for_function(
+        "() => document.querySelector('.gw-chat .gw-model .gw-body')?.textContent.length > 100"
+    )
+    lab.screenshot("streaming")
+    wait_idle_chat(lab)
+    reply = model_messages(lab).last
+    expect(reply).to_have_attribute("data-status", "done")
+    assert reply.locator(".gw-body h1, .gw-body h2").count() >= 1
+    assert reply.locator(".gw-body table").count() >= 1
+    assert reply.locator(".gw-body pre code").count() >= 1
+    expect(reply.locator(".gw-turn-stats")).to_contain_text("tokens")
+    expect(lab.page.locator(".gw-chat .gw-backend.gw-offline")).to_be_visible()
+    lab.screenshot("done")
+    # The input box was cleared and the SDK history holds the exchange.
+    assert lab.page.locator(".gw-chat .gw-input").input_value() == ""
+    assert lab.kernel_output("print(exchanges(chat))").strip() == "1"
+
+
+def test_stop_keeps_the_partial_reply_and_offers_retry(lab):
+    lab.write(CHAT_CELL, HELPERS).open()
+    lab.run_all()
+    lab.kernel_output("offline_server().fail_next(Fault.slow(between=0.25))")
+    send(lab, "Write 1500 words about the history of clocks")
+    lab.page.wait_for_function(
+        "() => document.querySelector('.gw-chat .gw-model .gw-body')?.textContent.length > 30"
+    )
+    lab.page.locator(".gw-chat .gw-send").click()  # the Send button is Stop while busy
+    wait_idle_chat(lab, timeout=15_000)
+    stopped = model_messages(lab).last
+    expect(stopped).to_have_attribute("data-status", "stopped")
+    partial = stopped.locator(".gw-body").text_content()
+    assert len(partial) > 30
+    expect(stopped.locator(".gw-retry")).to_be_visible()
+    lab.screenshot("stopped")
+    assert lab.kernel_output("print(exchanges(chat))").strip() == "0"
+
+
+def test_regenerate_replaces_the_reply_and_clear_empties_the_chat(lab):
+    lab.write(CHAT_CELL, HELPERS).open()
+    lab.run_all()
+    send(lab, "Name three rivers")
+    wait_idle_chat(lab)
+    requests_before = int(lab.kernel_output("print(len(offline_server().requests))"))
+    lab.page.locator(".gw-chat .gw-regenerate").click()
+    expect(lab.page.locator(".gw-chat")).to_have_attribute("data-busy", "true")
+    wait_idle_chat(lab)
+    expect(model_messages(lab)).to_have_count(1)
+    state = json.loads(
+        lab.kernel_output(
+            "import json; r = offline_server().requests\n"
+            "print(json.dumps({'n': exchanges(chat), 'requests': len(r),"
+            " 'sent': [c['parts'][0]['text'] for c in r[-1].body['contents']]}))"
+        )
+    )
+    assert state["n"] == 1  # replaced, not added
+    assert state["requests"] == requests_before + 1
+    assert state["sent"] == ["Name three rivers"]  # the old reply was not sent back
+    lab.page.locator(".gw-chat .gw-clear").click()
+    expect(lab.page.locator(".gw-chat .gw-message")).to_have_count(0)
+    assert lab.kernel_output("print(exchanges(chat))").strip() == "0"
+
+
+def test_reload_shows_the_whole_conversation(lab):
+    lab.write(CHAT_CELL, HELPERS).open()
+    lab.run_all()
+    send(lab, "Hello there")
+    wait_idle_chat(lab)
+    send(lab, "Tell me about volcanoes in 100 words")
+    wait_idle_chat(lab)
+    before = [m.text_content() for m in lab.page.locator(".gw-chat .gw-message").all()]
+    assert len(before) == 4
+    lab.save()  # a reload shows the file on disk, as in any notebook
+    lab.page.reload()
+    lab.page.locator(".gw-chat").first.wait_for()
+    lab.page.locator(".gw-chat .gw-message").first.wait_for()
+    expect(lab.page.locator(".gw-chat .gw-message")).to_have_count(4)
+    after = [m.text_content() for m in lab.page.locator(".gw-chat .gw-message").all()]
+    assert after == before
+    lab.screenshot("reloaded")
+
+
+def test_dark_theme(lab):
+    lab.write(CHAT_CELL, HELPERS).open()
+    lab.run_all()
+    send(lab, "Show me a Python function that reverses a string")
+    wait_idle_chat(lab)
+    light = lab.page.locator(".gw-chat .gw-model .gw-body").last.evaluate(
+        "node => getComputedStyle(node).color"
+    )
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+    lab.page.wait_for_function(
+        "() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000
+    )
+    lab.page.wait_for_timeout(500)
+    dark = lab.page.locator(".gw-chat .gw-model .gw-body").last.evaluate(
+        "node => getComputedStyle(node).color"
+    )
+    lab.screenshot("dark", locator=lab.page.locator(".gw-chat"))
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
+    assert light != dark
