@@ -53,3 +53,9 @@ class FakeClock:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread while its browser lives, and ``asyncio.run`` in any later test would fail."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
