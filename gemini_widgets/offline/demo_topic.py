@@ -284,10 +284,15 @@ def slug(words: list[str], default: str = "topic") -> str:
 
 
 def _trim_phrase(phrase: str, max_words: int) -> str:
-    phrase = re.split(r"[.?!;:\n]|,\s*(?:and|but|then|please|in)\b", phrase)[0]
+    # A comma before a request word ends the topic ("binary search trees, with examples");
+    # a list stays whole ("Paris, London and Rome").
+    phrase = re.split(
+        r"[.?!;:\n]|\s*,\s*(?:with|and|but|then|please|in|for|using|including|as|so)\b",
+        phrase,
+    )[0]
     phrase = _LEADING_FILLER.sub("", phrase.strip())
     phrase = re.sub(r"\s+(?:please|for me|for us|in detail|briefly)$", "", phrase, flags=re.I)
-    words = [w.strip("\"'`*()[]") for w in phrase.split()][:max_words]
+    words = [w.strip("\"'`*()[],") for w in phrase.split()][:max_words]
     while words and (
         words[-1].lower() in STOPWORDS
         or words[-1].lower() in REQUEST_WORDS
