@@ -49,7 +49,10 @@ def execute(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=False,
+        record_timing=False,  # no timestamps in the files: a re-run changes only what it must
     )
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # timestamps of an earlier run
     client.execute(env=kernel_env())
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
