@@ -80,9 +80,7 @@ def consume(
     time and notice a stop while no chunk arrives. ``KeyboardInterrupt`` (Kernel ->
     Interrupt) ends the stream as stopped, keeps the partial text, then propagates.
     """
-    sink = sink or _NullSink()
     state = state or StreamState()
-    coalescer = Coalescer(frame_interval, state.clock)
     items: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
     halt = threading.Event()
 
@@ -103,41 +101,25 @@ def consume(
                 close()  # closes the HTTP response when we stopped early
 
     threading.Thread(target=read, name="gemini-stream-reader", daemon=True).start()
-    last_chunk_at = state.clock()
+    pump = _Pump(
+        sink or _NullSink(), state, Coalescer(frame_interval, state.clock), stop, idle_timeout
+    )
     try:
         while True:
-            timeout = _wait_budget(coalescer, stop, idle_timeout, last_chunk_at, state)
             try:
-                kind, item = items.get(timeout=timeout)
+                kind, item = items.get(timeout=pump.wait_budget())
             except queue.Empty:
-                if _idle_expired(idle_timeout, last_chunk_at, state):
-                    state.fail(_idle_error(idle_timeout, state))
+                if pump.on_quiet():
                     break
-                if stop is not None and stop.is_set():
-                    state.stop()
-                    break
-                _emit(sink, coalescer.due(), state)
                 continue
-            if kind == _CHUNK:
-                last_chunk_at = state.clock()
-                _emit(sink, coalescer.add(state.feed(item)), state)
-                if stop is not None and stop.is_set():
-                    state.stop()
-                    break
-            elif kind == _ERROR:
-                state.fail(describe_error(item, chunks_received=len(state.responses)))
-                break
-            else:
-                state.end()
+            if pump.on_item(kind, item):
                 break
     except KeyboardInterrupt:
         state.stop()
         raise
     finally:
         halt.set()
-        _emit(sink, coalescer.flush(), state)
-        state.end()
-        sink.on_end(state)
+        pump.finish()
     return state
 
 
@@ -158,9 +140,7 @@ async def aconsume(
     when the queue is empty. Cancelling the task running this stops the stream, closes its
     connection and keeps the partial text; the cancellation then propagates.
     """
-    sink = sink or _NullSink()
     state = state or StreamState()
-    coalescer = Coalescer(frame_interval, state.clock)
     items: deque[tuple[int, Any]] = deque()
     arrived = asyncio.Event()
 
@@ -177,75 +157,101 @@ async def aconsume(
         arrived.set()
 
     reader = asyncio.ensure_future(read())
-    last_chunk_at = state.clock()
+    pump = _Pump(
+        sink or _NullSink(), state, Coalescer(frame_interval, state.clock), stop, idle_timeout
+    )
     try:
         while True:
             if not items:
                 arrived.clear()
-                timeout = _wait_budget(coalescer, stop, idle_timeout, last_chunk_at, state)
                 try:
-                    await asyncio.wait_for(arrived.wait(), timeout)
+                    await asyncio.wait_for(arrived.wait(), pump.wait_budget())
                 except asyncio.TimeoutError:  # the builtin TimeoutError only from 3.11
-                    if _idle_expired(idle_timeout, last_chunk_at, state):
-                        state.fail(_idle_error(idle_timeout, state))
+                    if pump.on_quiet():
                         break
-                    if stop is not None and stop.is_set():
-                        state.stop()
-                        break
-                    _emit(sink, coalescer.due(), state)
                     continue
-            kind, item = items.popleft()
-            if kind == _CHUNK:
-                last_chunk_at = state.clock()
-                _emit(sink, coalescer.add(state.feed(item)), state)
-                if stop is not None and stop.is_set():
-                    state.stop()
-                    break
-            elif kind == _ERROR:
-                state.fail(describe_error(item, chunks_received=len(state.responses)))
-                break
-            else:
-                state.end()
+            if pump.on_item(*items.popleft()):
                 break
     except asyncio.CancelledError:
         state.stop()
         raise
     finally:
         reader.cancel()  # the one way to close an async SDK stream's connection
-        _emit(sink, coalescer.flush(), state)
-        state.end()
-        sink.on_end(state)
+        pump.finish()
     return state
 
 
-def _emit(sink: StreamSink, delta: Delta | None, state: StreamState) -> None:
-    if delta:
-        sink.on_delta(delta, state)
+class _Pump:
+    """The part both loops share: what to do with a chunk, an error, the end, or a quiet
+    spell; they differ only in how they wait (a thread's queue, an asyncio event)."""
 
+    def __init__(
+        self,
+        sink: StreamSink,
+        state: StreamState,
+        coalescer: Coalescer,
+        stop: StopSignal | None,
+        idle_timeout: float | None,
+    ) -> None:
+        self.sink = sink
+        self.state = state
+        self.coalescer = coalescer
+        self.stop = stop
+        self.idle_timeout = idle_timeout
+        self.last_chunk_at = state.clock()
 
-def _wait_budget(
-    coalescer: Coalescer,
-    stop: StopSignal | None,
-    idle_timeout: float | None,
-    last_chunk_at: float,
-    state: StreamState,
-) -> float | None:
-    budgets = [coalescer.seconds_until_due()]
-    if stop is not None:
-        budgets.append(_POLL)
-    if idle_timeout is not None:
-        budgets.append(max(0.0, last_chunk_at + idle_timeout - state.clock()))
-    present = [b for b in budgets if b is not None]
-    return min(present) if present else None
+    def wait_budget(self) -> float | None:
+        """How long to wait for the next item before ``on_quiet`` (None: for ever)."""
+        budgets = [self.coalescer.seconds_until_due()]
+        if self.stop is not None:
+            budgets.append(_POLL)
+        if self.idle_timeout is not None:
+            budgets.append(max(0.0, self.last_chunk_at + self.idle_timeout - self.state.clock()))
+        present = [b for b in budgets if b is not None]
+        return min(present) if present else None
 
+    def on_quiet(self) -> bool:
+        """Nothing came within the budget; True when the stream is over."""
+        state = self.state
+        if self.idle_timeout is not None and (
+            state.clock() - self.last_chunk_at >= self.idle_timeout
+        ):
+            kept = "; the partial answer is kept" if state.responses else ""
+            what = "chunk" if state.responses else "response"
+            state.fail(
+                StreamError(
+                    "timeout",
+                    f"No {what} for {self.idle_timeout:g} s, so the stream was ended{kept}.",
+                )
+            )
+            return True
+        if self.stop is not None and self.stop.is_set():
+            state.stop()
+            return True
+        self._emit(self.coalescer.due())
+        return False
 
-def _idle_expired(idle_timeout: float | None, last_chunk_at: float, state: StreamState) -> bool:
-    return idle_timeout is not None and state.clock() - last_chunk_at >= idle_timeout
+    def on_item(self, kind: int, item: Any) -> bool:
+        """A chunk, an error or the end arrived; True when the stream is over."""
+        state = self.state
+        if kind == _CHUNK:
+            self.last_chunk_at = state.clock()
+            self._emit(self.coalescer.add(state.feed(item)))
+            if self.stop is not None and self.stop.is_set():
+                state.stop()
+                return True
+            return False
+        if kind == _ERROR:
+            state.fail(describe_error(item, chunks_received=len(state.responses)))
+        else:
+            state.end()
+        return True
 
+    def finish(self) -> None:
+        self._emit(self.coalescer.flush())
+        self.state.end()
+        self.sink.on_end(self.state)
 
-def _idle_error(idle_timeout: float | None, state: StreamState) -> StreamError:
-    kept = "; the partial answer is kept" if state.responses else ""
-    what = "chunk" if state.responses else "response"
-    return StreamError(
-        "timeout", f"No {what} for {idle_timeout:g} s, so the stream was ended{kept}."
-    )
+    def _emit(self, delta: Delta | None) -> None:
+        if delta:
+            self.sink.on_delta(delta, self.state)
