@@ -67,7 +67,7 @@ def test_200kb_in_5000_chunks_sends_each_character_about_once(kernel):
 def test_result_and_widget_state_hold_no_key(kernel):
     run = kernel.ok(
         "import os\n"
-        "os.environ['GEMINI_API_KEY'] = 'AIzaFAKEKEY-kernel-test-0123456789abcdef'\n"
+        "os.environ['GEMINI_API_KEY'] = 'AI' + 'zaFAKEKEY-kernel-test-0123456789abcdef'\n"
         "view = StreamView(model='gemini-2.5-flash', backend='offline')\n"
         "display(view)\n"
         "r = view.consume(client.models.generate_content_stream("
@@ -75,7 +75,6 @@ def test_result_and_widget_state_hold_no_key(kernel):
         "print(repr(r), repr(view), view.get_state())\n"
         "del os.environ['GEMINI_API_KEY']"
     )
+    # The code sends the key in two halves, so only a leak can put it whole on iopub.
     everything = json.dumps(run.messages, default=str)
-    assert "AIzaFAKEKEY" not in everything.replace(
-        "os.environ['GEMINI_API_KEY'] = 'AIzaFAKEKEY", ""
-    )
+    assert "AIzaFAKEKEY" not in everything
