@@ -10,6 +10,7 @@ from google import genai
 from google.genai import types
 
 from .client import current_backend, get_client
+from .parsing import attach_parsed
 from .settings import DEFAULT_MODEL, build_config
 from .stream import StreamState
 from .widgets import StreamView
@@ -64,7 +65,8 @@ def stream(
     ``gemini_widgets.settings.SETTINGS`` (temperature, system, max_output_tokens, ...) or any
     ``GenerateContentConfig`` field. With ``background=True`` the cell returns at once with
     a ``BackgroundStream`` (stop it, await it), the stream goes on, and the Stop button acts
-    immediately.
+    immediately. With ``json=True`` or ``schema=`` the result's ``.parsed`` holds the value
+    (for a Python schema type, validated into it).
     """
     from IPython.display import display
 
@@ -85,8 +87,12 @@ def stream(
             )
         )
         return BackgroundStream(view, task)
-    return view.consume(
+    result = view.consume(
         client.models.generate_content_stream(
             model=model, contents=contents, config=generation_config
         )
     )
+    problem = attach_parsed(result, generation_config)
+    if problem:
+        view.notice = problem
+    return result

@@ -20,7 +20,7 @@ from IPython.display import Markdown, display
 
 from .chat import continue_session
 from .client import MissingApiKeyError, current_backend, get_client, use_backend
-from .parsing import AnswerParseError, parse_answer
+from .parsing import attach_parsed
 from .prompt_inputs import PromptInputError, attachment_part, first_code_block, interpolate
 from .settings import DEFAULT_MODEL, SETTINGS, SettingsError, build_config
 from .stream import StreamState
@@ -191,7 +191,7 @@ class GeminiMagics(Magics):
                 model=model, contents=contents, config=config
             )
         result = view.consume(responses)
-        return self._finish(result, config, schema, args)
+        return self._finish(result, config, args)
 
     def _run_in_background(self, view, client, model, contents, config, args):
         from .generate import BackgroundStream
@@ -209,15 +209,11 @@ class GeminiMagics(Magics):
         return handle
 
     def _finish(
-        self, result: StreamState, config: types.GenerateContentConfig, schema: Any, args: Any
+        self, result: StreamState, config: types.GenerateContentConfig, args: Any
     ) -> StreamState:
-        if config.response_mime_type in ("application/json", "text/x.enum") and result.ok:
-            try:
-                result.parsed = parse_answer(
-                    result.text, schema, mime_type=config.response_mime_type
-                )
-            except AnswerParseError as exc:
-                print(f"gemini: {exc}")
+        problem = attach_parsed(result, config)
+        if problem:
+            print(f"gemini: {problem}")
         answer_format = args.format or self.format
         if answer_format == "code" and result.text and self.shell is not None:
             code = first_code_block(result.text) or result.text

@@ -13,7 +13,7 @@ from typing import Any
 import pydantic
 from google.genai import types
 
-__all__ = ["AnswerParseError", "parse_answer"]
+__all__ = ["AnswerParseError", "attach_parsed", "parse_answer"]
 
 
 class AnswerParseError(ValueError):
@@ -52,3 +52,21 @@ def _without_fence(text: str) -> str:
         stripped = stripped.split("\n", 1)[1] if "\n" in stripped else ""
         stripped = stripped.rsplit("```", 1)[0]
     return stripped
+
+
+def attach_parsed(state: Any, config: types.GenerateContentConfig) -> str | None:
+    """Set ``state.parsed`` when ``config`` asked for JSON or an enum and the answer ended
+    normally; return why it could not be parsed, or None."""
+    mime = config.response_mime_type
+    if mime not in ("application/json", "text/x.enum") or not state.ok:
+        return None
+    schema = (
+        config.response_schema
+        if config.response_schema is not None
+        else (config.response_json_schema)
+    )
+    try:
+        state.parsed = parse_answer(state.text, schema, mime_type=mime)
+    except AnswerParseError as exc:
+        return str(exc)
+    return None

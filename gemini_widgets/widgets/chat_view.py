@@ -18,6 +18,7 @@ from anywidget.experimental import command
 from ..stream import Delta, StreamState
 from .assets import RendererAssets, shared_assets
 from .deltas import DeltaSender
+from .fallback import StaticFallback
 
 __all__ = ["ChatView"]
 
@@ -32,11 +33,14 @@ class ChatActions(Protocol):
     def regenerate(self) -> str | None: ...
     def retry(self) -> str | None: ...
     def clear(self) -> None: ...
-    def to_markdown(self) -> str: ...
+    def to_markdown(self) -> str:
+        """The conversation as Markdown (also the saved notebook's fallback)."""
+        ...
+
     def streaming_text(self) -> tuple[str, str]: ...
 
 
-class ChatView(anywidget.AnyWidget):
+class ChatView(StaticFallback, anywidget.AnyWidget):
     _esm = STATIC / "chat.js"
     _css = STATIC / "chat.css"
 
@@ -74,6 +78,7 @@ class ChatView(anywidget.AnyWidget):
         with self.hold_sync():
             self.turns = turns
             self.busy = False
+        self.show_static()
 
     # ---- what the browser asks ---------------------------------------------------------
 
@@ -113,6 +118,9 @@ class ChatView(anywidget.AnyWidget):
     def _snapshot(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
         text, thoughts = self._actions.streaming_text()
         return {"text": text, "thoughts": thoughts}, []
+
+    def static_markdown(self) -> str | None:
+        return self._actions.to_markdown() if self.turns else None
 
     def __repr__(self) -> str:
         return f"<ChatView {self.model_name} {len(self.turns)} turns>"

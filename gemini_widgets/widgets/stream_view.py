@@ -26,6 +26,7 @@ from ..consume import StopSignal, aconsume, consume
 from ..stream import Delta, StreamState
 from .assets import RendererAssets, shared_assets
 from .deltas import DeltaSender
+from .fallback import StaticFallback
 from .outcome import final_status, notice_for
 
 __all__ = ["StreamView"]
@@ -33,7 +34,7 @@ __all__ = ["StreamView"]
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
-class StreamView(anywidget.AnyWidget):
+class StreamView(StaticFallback, anywidget.AnyWidget):
     """A live, rendered view of one streamed Gemini answer.
 
     >>> view = StreamView()
@@ -68,7 +69,6 @@ class StreamView(anywidget.AnyWidget):
         self._stop = StopSignal()
         self._task: asyncio.Task[StreamState] | None = None
         self._deltas = DeltaSender(self)
-        self._displays: list[Any] = []
 
     # ---- feeding it --------------------------------------------------------------------
 
@@ -126,7 +126,7 @@ class StreamView(anywidget.AnyWidget):
             self.status = final_status(state)
             self.background = False
         self._task = None
-        self._update_static_fallback(state)
+        self.show_static()
 
     # ---- the browser's requests --------------------------------------------------------
 
@@ -147,27 +147,9 @@ class StreamView(anywidget.AnyWidget):
         self.stop()
         return {"stopped": acted}, []
 
-    # ---- display ----------------------------------------------------------------------
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        self._displays.append(display(self._bundle(), raw=True, display_id=True))
-
-    def _bundle(self, final: StreamState | None = None) -> dict[str, Any]:
-        shown = self._repr_mimebundle_() or {}
-        bundle = dict(shown[0] if isinstance(shown, tuple) else shown)  # (data, metadata)
-        bundle["text/plain"] = repr(self)
-        if final is not None and final.text:
-            bundle["text/markdown"] = final.text
-        return bundle
-
-    def _update_static_fallback(self, state: StreamState) -> None:
-        if not self._displays:
-            return
-        bundle = self._bundle(state)
-        for handle in self._displays:
-            handle.update(bundle, raw=True)
+    def static_markdown(self) -> str | None:
+        state = self.state
+        return state.text if state is not None and state.done else None
 
     def __repr__(self) -> str:
         state = self.state

@@ -202,3 +202,15 @@ def test_export_and_from_history_round_trip(kernel, tmp_path):
     assert out == "1 Paris."
     text = md.read_text()
     assert "**You:**\n\nCapital of France?" in text and "**Gemini:**\n\nParis." in text
+
+
+def test_saved_output_carries_the_conversation_as_markdown(kernel):
+    kernel.ok(SETUP)
+    run = kernel.ok(
+        "server.script('Lisbon.', prompt='Capital of Portugal?')\n"
+        "chat = Chat()\ndisplay(chat)\nchat.send('Capital of Portugal?')"
+    )
+    final = run.of_type("update_display_data")[-1]["content"]["data"]
+    assert "application/vnd.jupyter.widget-view+json" in final
+    assert "**You:**\n\nCapital of Portugal?" in final["text/markdown"]
+    assert "**Gemini:**\n\nLisbon." in final["text/markdown"]

@@ -78,3 +78,17 @@ def test_result_and_widget_state_hold_no_key(kernel):
     # The code sends the key in two halves, so only a leak can put it whole on iopub.
     everything = json.dumps(run.messages, default=str)
     assert "AIzaFAKEKEY" not in everything
+
+
+def test_stream_with_a_schema_fills_parsed(kernel):
+    kernel.ok(SETUP)
+    run = kernel.ok(
+        "import pydantic\n"
+        "class City(pydantic.BaseModel):\n"
+        "    name: str\n"
+        "    population: int\n"
+        "from gemini_widgets import stream\n"
+        "r = stream('A big city', schema=City)\n"
+        "print(type(r.parsed).__name__, isinstance(r.parsed.population, int))"
+    )
+    assert run.stdout.split() == ["City", "True"]
