@@ -165,8 +165,9 @@ def _make_client(kind: BackendKind) -> genai.Client:
 def _describe(kind: BackendKind) -> Backend:
     if kind == "offline":
         server = _server
-        where = server.base_url if server is not None and server.port else "not started"
-        return Backend("offline", f"offline server ({where})", where)
+        if server is None or not server.port:
+            return Backend("offline", "offline server (starts on first use)")
+        return Backend("offline", f"offline server ({server.base_url})", server.base_url)
     if kind == "vertex":
         project = os.environ.get("GOOGLE_CLOUD_PROJECT", "?")
         location = os.environ.get("GOOGLE_CLOUD_LOCATION", "?")
