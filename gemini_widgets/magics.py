@@ -254,7 +254,7 @@ class GeminiMagics(Magics):
                 print("No conversations yet: use %%gemini --chat NAME.")
             for chat_name in self.chats:
                 turns = sum(1 for c in self._history(chat_name) if c.role == "user")
-                print(f"{chat_name}: {turns} turns")
+                print(f"{chat_name}: {turns} turn{'' if turns == 1 else 's'}")
         elif name in ("history", "reset"):
             if len(rest) != 1:
                 raise UsageError(f"usage: %gemini {name} NAME")

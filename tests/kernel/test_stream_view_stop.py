@@ -92,3 +92,14 @@ def test_five_background_magic_cells_complete_with_nothing_crossed(kernel):
     )
     assert run.stdout.split() == ["True"] * 6
     kernel.ok("server.faults.clear()")
+
+
+def test_interrupt_stops_a_gemini_cell_and_keeps_the_partial_answer(kernel):
+    kernel.ok("%load_ext gemini_widgets\n" + SETUP + "server.fail_next(Fault.slow(between=0.05))")
+    timer = threading.Timer(1.5, kernel.manager.interrupt_kernel)
+    timer.start()
+    run = kernel.run("%%gemini -o answer\nslow")
+    timer.cancel()
+    assert run.error is not None and run.error["ename"] == "KeyboardInterrupt"
+    partial = run.of_type("update_display_data")[-1]["content"]["data"]["text/markdown"]
+    assert partial.startswith("word0 word1 ") and len(partial) < len("word199 ") * 200

@@ -174,3 +174,15 @@ def test_attachments_become_parts(ip, offline, tmp_path):
         "mime_type": "application/pdf",
     }
     assert parts[2]["text"] == "Describe these"
+
+
+def test_chats_history_and_reset_subcommands(ip, offline, capsys):
+    offline.script("Noted.", prompt="Remember 7")
+    run(ip, "%%gemini --chat numbers\nRemember 7")
+    run(ip, "%gemini chats")
+    assert "numbers: 1 turn\n" in capsys.readouterr().out
+    run(ip, "%gemini history numbers")
+    run(ip, "%gemini reset numbers")
+    assert "Conversation 'numbers' forgotten." in capsys.readouterr().out
+    with pytest.raises(UsageError, match="No conversation named 'numbers'"):
+        run(ip, "%gemini history numbers")
