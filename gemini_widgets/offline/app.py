@@ -8,7 +8,6 @@ like a normal end of stream.
 from __future__ import annotations
 
 import asyncio
-import copy
 import hashlib
 import json
 import random
@@ -21,6 +20,7 @@ import tornado.web
 
 from .catalogue import MODELS, OfflineModel, find_model
 from .chunking import merge_chunks
+from .fault_replies import blocked_chunk, fault_error, finish_early, status_message
 from .faults import FAULT_HEADER, Fault, FaultQueue
 from .pacing import Pacing
 from .responders import DemoResponder, Reply, ScriptedResponder
@@ -232,7 +232,7 @@ class ActionHandler(_GeminiHandler):
             request = parse_generate_request(model.name, loads_body(self.request.body))
             fault = self._fault_for(request)
             if fault.status is not None:
-                raise _fault_error(fault)
+                raise fault_error(fault)
         except ApiError as error:
             return self._send_api_error(error)
 
@@ -256,9 +256,9 @@ class ActionHandler(_GeminiHandler):
 
     def _shape_reply(self, reply: Reply, fault: Fault) -> Reply:
         if fault.block_reason is not None:
-            return Reply([_blocked_chunk(reply.chunks, fault.block_reason)])
+            return Reply([blocked_chunk(reply.chunks, fault.block_reason)])
         if fault.finish_reason is not None:
-            return _finish_early(reply, fault.finish_reason, fault.finish_after)
+            return finish_early(reply, fault.finish_reason, fault.finish_after)
         return reply
 
     def _first_delay(self, fault: Fault) -> float:
@@ -278,7 +278,7 @@ class ActionHandler(_GeminiHandler):
                 self.write('data: {"candidates": [{"content": {"parts": [{"text": \r\n\r\n')
                 break
             if sent == fault.error_after:
-                self.write(_event(error_body(fault.error_status, _status_message(fault))))
+                self.write(_event(error_body(fault.error_status, status_message(fault))))
                 break
             delay = self._delay_before(sent, reply, fault, rng)
             if delay > 0:
@@ -337,42 +337,6 @@ def _event(payload: Any) -> str:
     return f"data: {json.dumps(payload, separators=(',', ':'))}\r\n\r\n"
 
 
-def _status_message(fault: Fault) -> str:
-    return fault.message or {
-        400: "Request contains an invalid argument.",
-        403: "The caller does not have permission.",
-        404: "Requested entity was not found.",
-        429: "Resource has been exhausted (e.g. check quota).",
-        500: "An internal error has occurred. Please retry or report in "
-        "https://developers.generativeai.google/guide/troubleshooting",
-        503: "The model is overloaded. Please try again later.",
-    }.get(fault.status or fault.error_status, "The offline server injected this error.")
-
-
-def _fault_error(fault: Fault) -> ApiError:
-    status = fault.status or 500
-    details: list[dict[str, Any]] = []
-    if status == 429:
-        details.append(
-            {
-                "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-                "violations": [
-                    {
-                        "quotaMetric": "generativelanguage.googleapis.com/"
-                        "generate_content_free_tier_requests",
-                        "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
-                    }
-                ],
-            }
-        )
-    if fault.retry_after is not None or status == 429:
-        seconds = fault.retry_after if fault.retry_after is not None else 1.0
-        details.append(
-            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": f"{seconds:g}s"}
-        )
-    return ApiError(status, _status_message(fault), details=details)
-
-
 def _count_tokens_body(request: ParsedRequest) -> dict[str, Any]:
     total = request.prompt_token_count()
     return {
@@ -383,65 +347,3 @@ def _count_tokens_body(request: ParsedRequest) -> dict[str, Any]:
 
 def _merge_reply(reply: Reply) -> dict[str, Any]:
     return merge_chunks(reply.chunks)
-
-
-_SAFETY_CATEGORIES = (
-    "HARM_CATEGORY_HATE_SPEECH",
-    "HARM_CATEGORY_DANGEROUS_CONTENT",
-    "HARM_CATEGORY_HARASSMENT",
-    "HARM_CATEGORY_SEXUALLY_EXPLICIT",
-)
-
-
-def _safety_ratings(blocked_category: str | None) -> list[dict[str, Any]]:
-    ratings = []
-    for category in _SAFETY_CATEGORIES:
-        rating: dict[str, Any] = {"category": category, "probability": "NEGLIGIBLE"}
-        if category == blocked_category:
-            rating.update(probability="HIGH", blocked=True)
-        ratings.append(rating)
-    return ratings
-
-
-def _blocked_chunk(chunks: list[dict[str, Any]], reason: str) -> dict[str, Any]:
-    usage = chunks[0].get("usageMetadata", {}) if chunks else {}
-    prompt_tokens = usage.get("promptTokenCount", 0)
-    return {
-        "promptFeedback": {
-            "blockReason": reason,
-            "safetyRatings": _safety_ratings("HARM_CATEGORY_DANGEROUS_CONTENT"),
-        },
-        "usageMetadata": {"promptTokenCount": prompt_tokens, "totalTokenCount": prompt_tokens},
-        "modelVersion": chunks[0].get("modelVersion") if chunks else None,
-    }
-
-
-def _finish_early(reply: Reply, reason: str, after: int | None) -> Reply:
-    """Keep ``after`` chunks, then end as Gemini ends a SAFETY/RECITATION/... answer."""
-    chunks = [copy.deepcopy(c) for c in reply.chunks]
-    keep = len(chunks) // 2 if after is None else min(after, len(chunks))
-    kept = chunks[:keep]
-    last_usage = dict((kept[-1] if kept else chunks[-1]).get("usageMetadata", {}))
-    prompt_tokens = last_usage.get("promptTokenCount", 0)
-    thoughts = chunks[-1].get("usageMetadata", {}).get("thoughtsTokenCount", 0)
-    last_usage["candidatesTokenCount"] = max(
-        0, last_usage.get("totalTokenCount", 0) - prompt_tokens - thoughts
-    )
-    candidate: dict[str, Any] = {"finishReason": reason, "index": 0}
-    if reason == "SAFETY":
-        candidate["safetyRatings"] = _safety_ratings("HARM_CATEGORY_DANGEROUS_CONTENT")
-    if reason == "RECITATION":
-        candidate["citationMetadata"] = {
-            "citationSources": [{"startIndex": 0, "endIndex": 120, "uri": "https://example.com"}]
-        }
-    final = {
-        "candidates": [candidate],
-        "usageMetadata": last_usage,
-        "modelVersion": chunks[-1].get("modelVersion"),
-        "responseId": chunks[-1].get("responseId"),
-    }
-    for chunk in kept:  # a chunk cut from the middle must not already say STOP
-        for c in chunk.get("candidates", []):
-            c.pop("finishReason", None)
-    delays = reply.delays[: keep + 1] if reply.delays else None
-    return Reply([*kept, final], delays)
