@@ -106,13 +106,16 @@ class Chat:
         """
         contents = self._begin_turn(message, attachments, background=False)
         session = self._session_of_kind(asynchronous=False)
-        state = consume(
-            session.send_message_stream(contents),
-            _Sink(self.view),
-            state=self._state,
-            stop=self._stop,
-        )
-        self._end_turn(state)
+        state = self._state
+        try:  # Kernel -> Interrupt still ends the turn (as stopped) before it propagates
+            consume(
+                session.send_message_stream(contents),
+                _Sink(self.view),
+                state=state,
+                stop=self._stop,
+            )
+        finally:
+            self._end_turn(state)
         return state
 
     async def send_async(self, message: Any, *, attachments: Sequence[Any] = ()) -> StreamState:
@@ -204,13 +207,16 @@ class Chat:
 
     async def _stream_async(self, contents: Any) -> StreamState:
         session = self._session_of_kind(asynchronous=True)
-        state = await aconsume(
-            session.send_message_stream(contents),
-            _Sink(self.view),
-            state=self._state,
-            stop=self._stop,
-        )
-        self._end_turn(state)
+        state = self._state
+        try:  # a cancelled task still ends the turn (as stopped)
+            await aconsume(
+                session.send_message_stream(contents),
+                _Sink(self.view),
+                state=state,
+                stop=self._stop,
+            )
+        finally:
+            self._end_turn(state)
         return state
 
     def _begin_turn(

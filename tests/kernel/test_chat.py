@@ -214,3 +214,34 @@ def test_saved_output_carries_the_conversation_as_markdown(kernel):
     assert "application/vnd.jupyter.widget-view+json" in final
     assert "**You:**\n\nCapital of Portugal?" in final["text/markdown"]
     assert "**Gemini:**\n\nLisbon." in final["text/markdown"]
+
+
+def test_interrupt_during_send_ends_the_turn_as_stopped(kernel):
+    import threading
+
+    kernel.ok(SETUP)
+    kernel.ok(
+        "server.script(*[f'w{i} ' for i in range(100)], prompt='slow')\n"
+        "server.fail_next(Fault.slow(between=0.05))\n"
+        "chat = Chat()"
+    )
+    timer = threading.Timer(1.5, kernel.manager.interrupt_kernel)
+    timer.start()
+    run = kernel.run("chat.send('slow')")
+    timer.cancel()
+    assert run.error["ename"] == "KeyboardInterrupt"
+    state = json.loads(
+        output(
+            kernel,
+            (
+                "print(json.dumps({'busy': chat.busy, 'view_busy': chat.view.busy,"
+                " 'turns': turns(chat), 'exchanges': exchanges(chat)}))"
+            ),
+        )
+    )
+    assert state == {
+        "busy": False,
+        "view_busy": False,
+        "turns": [["user", None], ["model", "stopped"]],
+        "exchanges": 0,
+    }
