@@ -33,15 +33,6 @@ class StreamError:
     def __str__(self) -> str:
         return self.message
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "message": self.message,
-            "code": self.code,
-            "status": self.status,
-            "retry_after": self.retry_after,
-        }
-
 
 _ADVICE = {
     400: "the request was rejected; check the model name and settings",
