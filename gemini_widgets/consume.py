@@ -7,6 +7,10 @@ delta when its frame comes even if no chunk does, stop on request, turn any exce
 Stopping closes the HTTP connection the way the SDK allows it: a sync generator is closed;
 an async one only closes when the task reading it is cancelled (``aclose()`` after ``break``
 leaves it streaming), so the async loop reads through a task of its own and cancels that.
+
+Given an *opener* (a function that starts the request) instead of a stream, the loops also
+retry a request that fails before its first chunk, as ``retry.py`` decides, and tell the
+sink (``on_retry``) so the user sees the wait.
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ import inspect
 import queue
 import threading
 from collections import deque
-from collections.abc import AsyncIterable, Awaitable, Iterable
-from typing import Any, Protocol
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from typing import Any, Protocol, TypeAlias
 
 from google.genai import types
 
 from .errors import StreamError, describe_error
+from .retry import RetryNotice, RetryPolicy
 from .stream import Coalescer, Delta, StreamState
 
 __all__ = ["StopSignal", "StreamSink", "aconsume", "consume"]
@@ -30,8 +35,19 @@ FRAME_INTERVAL = 1 / 30
 _POLL = 0.1  # how often a waiting loop looks at its StopSignal
 
 
+SyncStream: TypeAlias = Iterable[types.GenerateContentResponse]
+AsyncStream: TypeAlias = (
+    AsyncIterable[types.GenerateContentResponse]
+    | Awaitable[AsyncIterable[types.GenerateContentResponse]]
+)
+
+
 class StreamSink(Protocol):
-    """Where a stream's progress goes (a widget, a test recorder, nothing)."""
+    """Where a stream's progress goes (a widget, a test recorder, nothing).
+
+    A sink may also have ``on_retry(notice: RetryNotice, state)``, called before each wait
+    for a retry; it is optional, so a sink that shows no retries need not define it.
+    """
 
     def on_delta(self, delta: Delta, state: StreamState) -> None: ...
 
@@ -62,43 +78,58 @@ class _NullSink:
         pass
 
 
-_CHUNK, _ERROR, _END = range(3)
+_CHUNK, _ERROR, _END, _RETRY = range(4)
 
 
 def consume(
-    responses: Iterable[types.GenerateContentResponse],
+    responses: SyncStream | Callable[[], SyncStream],
     sink: StreamSink | None = None,
     *,
     state: StreamState | None = None,
     stop: StopSignal | None = None,
     frame_interval: float = FRAME_INTERVAL,
     idle_timeout: float | None = None,
+    retry: RetryPolicy | None = None,
 ) -> StreamState:
     """Read a sync stream to its end (or error, stop, timeout) and return its state.
 
-    The SDK iterator is read on a worker thread so this thread can flush held deltas on
-    time and notice a stop while no chunk arrives. ``KeyboardInterrupt`` (Kernel ->
-    Interrupt) ends the stream as stopped, keeps the partial text, then propagates.
+    ``responses`` is a stream, or a function that opens one (needed for ``retry``). The SDK
+    iterator is read on a worker thread so this thread can flush held deltas on time and
+    notice a stop while no chunk arrives. ``KeyboardInterrupt`` (Kernel -> Interrupt) ends
+    the stream as stopped, keeps the partial text, then propagates.
     """
     state = state or StreamState()
+    open_stream = _opener(responses, retry)
     items: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
     halt = threading.Event()
 
     def read() -> None:
-        iterator = iter(responses)
-        try:
-            for response in iterator:
-                items.put((_CHUNK, response))
-                if halt.is_set():
-                    break
-        except BaseException as exc:  # handed to the consuming thread, which reports it
-            items.put((_ERROR, exc))
-        else:
-            items.put((_END, None))
-        finally:
-            close = getattr(iterator, "close", None)
-            if close is not None:
-                close()  # closes the HTTP response when we stopped early
+        attempt = 1
+        while not halt.is_set():
+            iterator = None
+            received = 0
+            try:
+                iterator = iter(open_stream())
+                for response in iterator:
+                    received += 1
+                    items.put((_CHUNK, response))
+                    if halt.is_set():
+                        break
+            except BaseException as exc:  # handed to the consuming thread, which reports it
+                notice = _next_retry(retry, attempt, exc, received)
+                if notice is None:
+                    items.put((_ERROR, exc))
+                    return
+                items.put((_RETRY, notice))
+                attempt += 1
+                halt.wait(notice.delay)  # a stop sets ``halt`` and ends the wait
+            else:
+                items.put((_END, None))
+                return
+            finally:
+                close = getattr(iterator, "close", None)
+                if close is not None:
+                    close()  # closes the HTTP response when we stopped early
 
     threading.Thread(target=read, name="gemini-stream-reader", daemon=True).start()
     pump = _Pump(
@@ -124,16 +155,17 @@ def consume(
 
 
 async def aconsume(
-    responses: AsyncIterable[types.GenerateContentResponse]
-    | Awaitable[AsyncIterable[types.GenerateContentResponse]],
+    responses: AsyncStream | Callable[[], AsyncStream],
     sink: StreamSink | None = None,
     *,
     state: StreamState | None = None,
     stop: StopSignal | None = None,
     frame_interval: float = FRAME_INTERVAL,
     idle_timeout: float | None = None,
+    retry: RetryPolicy | None = None,
 ) -> StreamState:
-    """Read an async stream (or the awaitable ``client.aio`` returns) into its state.
+    """Read an async stream (or the awaitable ``client.aio`` returns, or a function that
+    opens one: needed for ``retry``) into its state.
 
     One reader task feeds a queue; this loop drains it without awaiting while chunks are
     waiting, so a burst costs no event-loop turn per chunk, and waits with a timeout only
@@ -144,16 +176,31 @@ async def aconsume(
     items: deque[tuple[int, Any]] = deque()
     arrived = asyncio.Event()
 
+    open_stream = _opener(responses, retry)
+
     async def read() -> None:
-        try:
-            stream = await responses if inspect.isawaitable(responses) else responses
-            async for response in stream:  # type: ignore[union-attr]
-                items.append((_CHUNK, response))
+        attempt = 1
+        while True:
+            received = 0
+            try:
+                stream = open_stream()
+                stream = await stream if inspect.isawaitable(stream) else stream
+                async for response in stream:  # type: ignore[union-attr]
+                    received += 1
+                    items.append((_CHUNK, response))
+                    arrived.set()
+            except Exception as exc:  # handed to the loop below, which reports it
+                notice = _next_retry(retry, attempt, exc, received)
+                if notice is None:
+                    items.append((_ERROR, exc))
+                    break
+                items.append((_RETRY, notice))
                 arrived.set()
-        except Exception as exc:  # handed to the loop below, which reports it
-            items.append((_ERROR, exc))
-        else:
-            items.append((_END, None))
+                attempt += 1
+                await asyncio.sleep(notice.delay)  # a stop cancels this task
+            else:
+                items.append((_END, None))
+                break
         arrived.set()
 
     reader = asyncio.ensure_future(read())
@@ -179,6 +226,23 @@ async def aconsume(
         reader.cancel()  # the one way to close an async SDK stream's connection
         pump.finish()
     return state
+
+
+def _opener(responses: Any, retry: RetryPolicy | None) -> Callable[[], Any]:
+    if callable(responses):
+        return responses
+    if retry is not None:
+        raise TypeError("retry needs a function that opens the stream, not an open stream")
+    return lambda: responses
+
+
+def _next_retry(
+    retry: RetryPolicy | None, attempt: int, exc: BaseException, received: int
+) -> RetryNotice | None:
+    if retry is None or not isinstance(exc, Exception):
+        return None
+    error = describe_error(exc, chunks_received=received)
+    return retry.next_retry(attempt, error, chunks_received=received)
 
 
 class _Pump:
@@ -240,6 +304,14 @@ class _Pump:
             if self.stop is not None and self.stop.is_set():
                 state.stop()
                 return True
+            return False
+        if kind == _RETRY:
+            # the idle clock starts again when the next attempt does
+            self.last_chunk_at = state.clock() + item.delay
+            state.retry = item
+            on_retry = getattr(self.sink, "on_retry", None)
+            if on_retry is not None:
+                on_retry(item, state)
             return False
         if kind == _ERROR:
             state.fail(describe_error(item, chunks_received=len(state.responses)))

@@ -14,6 +14,7 @@ from typing import Any
 from google.genai import types
 
 from .errors import StreamError
+from .retry import RetryNotice
 
 __all__ = ["Coalescer", "Delta", "StreamState"]
 
@@ -60,6 +61,11 @@ class StreamState:
     stopped: bool = False
     parsed: Any = field(default=None, repr=False)
     """The parsed value of a JSON answer (set by whoever asked for JSON)."""
+    retry: RetryNotice | None = field(default=None, repr=False)
+    """The last retry waited for before the first chunk (None: the first attempt answered)."""
+    continuations: int = 0
+    """How many times the answer was continued after it was cut short (``resume``)."""
+    _tokens_before: int = field(default=0, repr=False)
     _tokens_at_first: int = field(default=0, repr=False)
     _text: list[str] = field(default_factory=list, repr=False)
     _thoughts: list[str] = field(default_factory=list, repr=False)
@@ -122,6 +128,21 @@ class StreamState:
         if self.ended_at is None:
             self.ended_at = self.clock()
 
+    def resume(self) -> None:
+        """Reopen a cut-short answer so a continuation's chunks append to its text.
+
+        The outcome of the cut (error, stop, finish reason) is cleared; the text, the
+        chunks and the output tokens counted so far stay.
+        """
+        self._tokens_before = self.output_tokens or 0
+        self.usage = None
+        self.error = None
+        self.stopped = False
+        self.finish_reason = self.finish_message = None
+        self.retry = None
+        self.ended_at = None
+        self.continuations += 1
+
     # ---- what users read ----------------------------------------------------------------
 
     @property
@@ -142,6 +163,18 @@ class StreamState:
         return self.done and self.error is None and not self.stopped and self.block_reason is None
 
     @property
+    def cut_short(self) -> bool:
+        """Ended with some text but not the whole answer: an error, a stop, or
+        ``max_output_tokens``. Such an answer can be continued (``request.py``)."""
+        return (
+            self.done
+            and any(self._text)
+            and (
+                self.error is not None or self.stopped or _name(self.finish_reason) == "MAX_TOKENS"
+            )
+        )
+
+    @property
     def elapsed(self) -> float:
         end = self.ended_at if self.ended_at is not None else self.clock()
         return end - self.started_at
@@ -151,17 +184,26 @@ class StreamState:
         return None if self.first_token_at is None else self.first_token_at - self.started_at
 
     @property
+    def attempts(self) -> int:
+        """Requests made for the answer's current part (1 when nothing was retried)."""
+        return self.retry.attempt if self.retry is not None else 1
+
+    @property
     def output_tokens(self) -> int | None:
-        if self.usage is None:
-            return None
-        if self.usage.candidates_token_count is not None:
-            return self.usage.candidates_token_count
+        """Output tokens so far, across every continuation."""
+        usage = self.usage
+        if usage is None:
+            return self._tokens_before or None
+        if usage.candidates_token_count is not None:
+            return self._tokens_before + usage.candidates_token_count
         # Mid-stream Gemini sends only the prompt and a running total.
-        total = self.usage.total_token_count
-        if total is None:
-            return None
-        return max(
-            0, total - (self.usage.prompt_token_count or 0) - (self.usage.thoughts_token_count or 0)
+        if usage.total_token_count is None:
+            return self._tokens_before or None
+        return self._tokens_before + max(
+            0,
+            usage.total_token_count
+            - (usage.prompt_token_count or 0)
+            - (usage.thoughts_token_count or 0),
         )
 
     @property

@@ -1,0 +1,179 @@
+"""Retries before the first token: the policy, and both loops retrying real SDK requests."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+from google.genai import types
+
+from gemini_widgets.consume import StopSignal, aconsume, consume
+from gemini_widgets.errors import StreamError
+from gemini_widgets.offline import Fault
+from gemini_widgets.retry import DEFAULT_RETRY, RetryNotice, retry_policy
+
+WORDS = [f"w{i} " for i in range(10)]
+FAST = {"initial_delay": 0.01, "jitter": 0.0, "max_delay": 5.0}
+
+
+def http_error(code: int, retry_after: float | None = None) -> StreamError:
+    return StreamError("http", f"{code} STATUS: advice.", code, "STATUS", retry_after)
+
+
+class RetryRecorder:
+    def __init__(self) -> None:
+        self.notices: list[RetryNotice] = []
+        self.text = ""
+
+    def on_delta(self, delta, state) -> None:
+        self.text += delta.text
+
+    def on_retry(self, notice: RetryNotice, state) -> None:
+        self.notices.append(notice)
+
+    def on_end(self, state) -> None:
+        pass
+
+
+def opener(client, model):
+    return lambda: client.models.generate_content_stream(model=model, contents="x")
+
+
+def aopener(client, model):
+    return lambda: client.aio.models.generate_content_stream(model=model, contents="x")
+
+
+# ---- the policy ----------------------------------------------------------------------------
+
+
+def test_default_retries_429_and_503_only():
+    policy = retry_policy(None)
+    assert policy is not None and policy.attempts == DEFAULT_RETRY.attempts == 4
+    assert policy.next_retry(1, http_error(429), chunks_received=0) is not None
+    assert policy.next_retry(1, http_error(503), chunks_received=0) is not None
+    for code in (400, 403, 404, 500):
+        assert policy.next_retry(1, http_error(code), chunks_received=0) is None
+
+
+def test_backoff_grows_exponentially_with_jitter_and_is_capped():
+    policy = retry_policy({"initial_delay": 1.0, "exp_base": 2.0, "jitter": 1.0, "max_delay": 5})
+    delays = [policy.next_retry(n, http_error(503), chunks_received=0).delay for n in (1, 2, 3)]
+    assert 1.0 <= delays[0] <= 2.0 and 2.0 <= delays[1] <= 3.0 and 4.0 <= delays[2] <= 5.0
+    jittered = {policy.next_retry(1, http_error(503), chunks_received=0).delay for _ in range(20)}
+    assert len(jittered) > 1  # jitter spreads clients that failed together
+
+
+def test_gemini_retry_delay_is_a_floor_and_too_long_a_delay_gives_up():
+    policy = retry_policy(FAST)
+    assert policy.next_retry(1, http_error(429, retry_after=3.0), chunks_received=0).delay == 3.0
+    assert policy.next_retry(1, http_error(429, retry_after=600.0), chunks_received=0) is None
+
+
+def test_never_retries_after_a_chunk_or_past_the_last_attempt():
+    policy = retry_policy(3)
+    assert policy.next_retry(1, http_error(503), chunks_received=1) is None
+    assert policy.next_retry(3, http_error(503), chunks_received=0) is None
+    assert policy.next_retry(2, http_error(503), chunks_received=0).attempt == 3
+
+
+def test_settings_that_turn_retries_off_or_tune_them():
+    assert retry_policy(False) is None and retry_policy(0) is None and retry_policy(1) is None
+    tuned = retry_policy(types.HttpRetryOptions(http_status_codes=[500]))
+    assert tuned.codes == {500} and tuned.attempts == DEFAULT_RETRY.attempts
+    with pytest.raises(ValueError, match="attempts"):
+        retry_policy(-1)
+
+
+def test_notice_says_why_how_long_and_which_attempt():
+    notice = RetryNotice(2, 4, 1.6, http_error(429))
+    assert notice.message == "429 STATUS: retrying in 2 s (attempt 2 of 4)."
+
+
+# ---- the loops -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_failing_request_is_retried_then_streams(client, server, model, status, use_async):
+    server.script(*WORDS)
+    server.fail_next(Fault.http(status, retry_after=0), times=2)
+    sink = RetryRecorder()
+    policy = retry_policy(FAST)
+    if use_async:
+        state = asyncio.run(aconsume(aopener(client, model), sink, retry=policy))
+    else:
+        state = consume(opener(client, model), sink, retry=policy)
+    assert state.ok and state.text == sink.text == "".join(WORDS)
+    assert [n.attempt for n in sink.notices] == [2, 3] and state.attempts == 3
+    assert len(server.requests) == 3
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_gives_up_after_the_last_attempt_with_the_error(client, server, model, use_async):
+    server.fail_next(Fault.http(503, retry_after=0), times=None)
+    policy = retry_policy({**FAST, "attempts": 3})
+    sink = RetryRecorder()
+    if use_async:
+        state = asyncio.run(aconsume(aopener(client, model), sink, retry=policy))
+    else:
+        state = consume(opener(client, model), sink, retry=policy)
+    assert state.error.code == 503 and len(sink.notices) == 2
+    assert len(server.requests) == 3
+
+
+def test_an_error_after_the_first_chunk_is_not_retried(client, server, model):
+    server.script(*WORDS)
+    server.fail_next(Fault.error_event(after=3, status=503))
+    state = consume(opener(client, model), retry=retry_policy(FAST))
+    assert state.error is not None and state.text == "".join(WORDS[:3])
+    assert len(server.requests) == 1
+
+
+def test_a_stop_during_the_wait_ends_at_once(client, server, model):
+    server.fail_next(Fault.http(429, retry_after=0))
+    stop = StopSignal()
+    sink = RetryRecorder()
+    threading.Timer(0.3, stop.set).start()
+    started = time.monotonic()
+    state = consume(
+        opener(client, model), sink, stop=stop, retry=retry_policy({"initial_delay": 30})
+    )
+    assert state.stopped and len(sink.notices) == 1
+    assert time.monotonic() - started < 2
+    assert len(server.requests) == 1
+
+
+def test_cancelling_an_async_stream_during_the_wait_ends_at_once(client, server, model):
+    server.fail_next(Fault.http(429, retry_after=0))
+
+    async def run() -> None:
+        task = asyncio.ensure_future(
+            aconsume(aopener(client, model), retry=retry_policy({"initial_delay": 30}))
+        )
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    started = time.monotonic()
+    asyncio.run(run())
+    assert time.monotonic() - started < 2
+
+
+def test_idle_timeout_counts_from_the_retry_not_the_first_attempt(client, server, model):
+    server.script(*WORDS)
+    server.fail_next(Fault.http(503, retry_after=0))
+    state = consume(
+        opener(client, model),
+        retry=retry_policy({"initial_delay": 0.5, "jitter": 0}),
+        idle_timeout=0.4,
+    )
+    assert state.ok and state.text == "".join(WORDS)
+
+
+def test_retry_needs_an_opener(client, model):
+    stream = client.models.generate_content_stream(model=model, contents="x")
+    with pytest.raises(TypeError, match="opens the stream"):
+        consume(stream, retry=retry_policy(None))
