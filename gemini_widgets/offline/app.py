@@ -24,7 +24,14 @@ from .fault_replies import blocked_chunk, fault_error, finish_early, status_mess
 from .faults import FAULT_HEADER, Fault, FaultQueue
 from .pacing import Pacing
 from .responders import DemoResponder, Reply, ScriptedResponder
-from .wire import ApiError, ParsedRequest, error_body, loads_body, parse_generate_request
+from .wire import (
+    ApiError,
+    ParsedRequest,
+    check_input_tokens,
+    error_body,
+    loads_body,
+    parse_generate_request,
+)
 
 __all__ = ["RecordedRequest", "ServerState", "make_app"]
 
@@ -132,7 +139,7 @@ class _GeminiHandler(tornado.web.RequestHandler):
         }
         try:
             body = json.loads(self.request.body) if self.request.body else None
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deep
             body = self.request.body.decode("utf-8", "replace")
         self.recorded = RecordedRequest(
             method=self.request.method or "",
@@ -230,6 +237,8 @@ class ActionHandler(_GeminiHandler):
                 raise ApiError(404, f"Method {action} is not served by the offline server.")
             model = self._model(version, name, action)
             request = parse_generate_request(model.name, loads_body(self.request.body))
+            if action != "countTokens":
+                check_input_tokens(request, model.input_token_limit)
             fault = self._fault_for(request)
             if fault.status is not None:
                 raise fault_error(fault)

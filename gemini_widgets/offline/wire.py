@@ -19,6 +19,7 @@ from google.genai import types
 __all__ = [
     "ApiError",
     "ParsedRequest",
+    "check_input_tokens",
     "count_tokens",
     "dump_response",
     "error_body",
@@ -184,11 +185,34 @@ def dump_response(response: types.GenerateContentResponse) -> str:
     return response.model_dump_json(by_alias=True, exclude_none=True)
 
 
+def check_input_tokens(request: ParsedRequest, limit: int) -> None:
+    """Gemini's 400 for a prompt over the model's input token limit.
+
+    Checked before an answer is written: the demo reads the whole prompt (about 5 s a MB,
+    measured), on the server's one thread, so a 20 MB prompt would stall every other stream
+    for minutes. Counting it takes 2-4 s; refusing it is what Gemini does too.
+    """
+    tokens = request.prompt_token_count()
+    if tokens > limit:
+        raise ApiError(
+            400,
+            f"The input token count ({tokens}) exceeds the maximum number of tokens "
+            f"allowed ({limit}).",
+        )
+
+
 def loads_body(data: bytes) -> Any:
+    """The JSON body; anything that is not strict JSON (NaN too) is Gemini's 400."""
     try:
-        return json.loads(data or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return json.loads(data or b"{}", parse_constant=_reject_constant)
+    except RecursionError:
+        raise ApiError(400, "Invalid JSON payload received. Nesting too deep.") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, NaN/Infinity
         raise ApiError(400, f"Invalid JSON payload received. {exc}") from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"Unexpected token {name}: not a JSON value.")
 
 
 def _first(body: dict[str, Any], *names: str) -> Any:
