@@ -24,7 +24,9 @@ from google.genai.chats import AsyncChat
 
 from .client import current_backend, get_client
 from .consume import StopSignal, aconsume, consume
-from .settings import DEFAULT_MODEL, build_config
+from .request import StreamRequest
+from .retry import RetryNotice, RetrySetting
+from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, build_config, stream_options
 from .stream import Delta, StreamState
 from .widgets.chat_view import ChatView
 from .widgets.outcome import final_status, notice_for
@@ -53,10 +55,14 @@ class Chat:
         history: Sequence[types.Content | dict[str, Any]] | None = None,
         client: genai.Client | None = None,
         config: types.GenerateContentConfig | dict[str, Any] | None = None,
+        retry: RetrySetting = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
         **settings: Any,
     ) -> None:
         self.model = model or DEFAULT_MODEL
         self.config = build_config(config, system=system, **settings)
+        self.options = stream_options(retry, timeout)
+        """Retries before the first token (429/503 by default) and the no-chunk timeout."""
         self._client = client or get_client()
         self.key = key if key is not None else _current_cell_id()
         previous = _CHATS.get(self.key) if self.key else None
@@ -71,6 +77,8 @@ class Chat:
             model=self.model, config=self.config, history=list(history)
         )
         self._state: StreamState | None = None
+        self._request: StreamRequest | None = None
+        """The last turn's request, kept to continue its reply if it is cut short."""
         self._stop = StopSignal()
         self._task: asyncio.Task[StreamState] | None = None
         label = current_backend().label if client is None else "custom client"
@@ -105,14 +113,16 @@ class Chat:
         ``attachments`` are more parts sent with it.
         """
         contents = self._begin_turn(message, attachments, background=False)
-        session = self._session_of_kind(asynchronous=False)
+        request = self._request_for(contents, asynchronous=False)
         state = self._state
         try:  # Kernel -> Interrupt still ends the turn (as stopped) before it propagates
             consume(
-                session.send_message_stream(contents),
+                request.opener(),
                 _Sink(self.view),
                 state=state,
                 stop=self._stop,
+                retry=self.options.retry,
+                idle_timeout=self.options.timeout,
             )
         finally:
             self._end_turn(state)
@@ -153,6 +163,28 @@ class Chat:
         failed = self._turns[-2]
         self._drop_last_exchange()
         self._start_in_background(failed["message"], (), failed["attachments"])
+        return None
+
+    def continue_reply(self) -> str | None:
+        """Ask the model to go on from a reply that was cut short (a dropped connection, a
+        timeout, a stop, ``max_output_tokens``); the rest streams into the same reply, in
+        the background. When it ends whole, the history gets the whole reply. Returns why
+        it cannot, or None."""
+        if self.busy:
+            return BUSY
+        state, request = self._state, self._request
+        if state is None or request is None or not self._turns or not state.cut_short:
+            return "Nothing to continue: the last reply is complete, or has no text yet."
+        if self._turns[-1].get("role") != "model":
+            return "Nothing to continue: the last reply is complete, or has no text yet."
+        self._turns.pop()
+        continuation = request.continued(state.text)
+        state.resume()
+        self._stop.clear()
+        self.view.reply_started(
+            self._public_turns(), background=True, resume_from=(state.text, state.thoughts)
+        )
+        self._task = asyncio.ensure_future(self._stream_continuation(request, continuation, state))
         return None
 
     def clear(self) -> None:
@@ -206,18 +238,58 @@ class Chat:
         self._task = asyncio.ensure_future(self._stream_async(contents))
 
     async def _stream_async(self, contents: Any) -> StreamState:
-        session = self._session_of_kind(asynchronous=True)
+        request = self._request_for(contents, asynchronous=True)
         state = self._state
         try:  # a cancelled task still ends the turn (as stopped)
             await aconsume(
-                session.send_message_stream(contents),
+                request.async_opener(),
                 _Sink(self.view),
                 state=state,
                 stop=self._stop,
+                retry=self.options.retry,
+                idle_timeout=self.options.timeout,
             )
         finally:
             self._end_turn(state)
         return state
+
+    async def _stream_continuation(
+        self, request: StreamRequest, continuation: StreamRequest, state: StreamState
+    ) -> StreamState:
+        try:
+            await aconsume(
+                continuation.async_opener(),
+                _Sink(self.view),
+                state=state,
+                stop=self._stop,
+                retry=self.options.retry,
+                idle_timeout=self.options.timeout,
+            )
+        finally:
+            if state.error is None and not state.stopped:
+                # The SDK chat saw only the cut-short reply (and recorded it only if it ended
+                # with a finish reason); the history gets the whole reply instead.
+                self._session = continue_session(
+                    self._client,
+                    None,
+                    self.model,
+                    self.config,
+                    history=request.answered_turns(state.text),
+                )
+            self._end_turn(state)
+        return state
+
+    def _request_for(self, contents: Any, *, asynchronous: bool) -> StreamRequest:
+        session = self._session_of_kind(asynchronous=asynchronous)
+        self._request = StreamRequest(
+            self._client,
+            self.model,
+            contents,
+            self.config,
+            history=tuple(session.get_history(curated=True)),
+            session=session,
+        )
+        return self._request
 
     def _begin_turn(
         self,
@@ -249,6 +321,7 @@ class Chat:
             "text": state.text,
             "thoughts": state.thoughts,
             "status": final_status(state),
+            "can_continue": state.cut_short and self._request is not None,
             "notice": notice_for(state),
             "error": state.error.message if state.error else "",
             "stats": state.stats(),
@@ -309,6 +382,9 @@ class _Sink:
 
     def on_delta(self, delta: Delta, state: StreamState) -> None:
         self.view.on_delta(delta, state)
+
+    def on_retry(self, notice: RetryNotice, state: StreamState) -> None:
+        self.view.on_retry(notice)
 
     def on_end(self, state: StreamState) -> None:
         pass  # the chat records the turn (``_end_turn``) once the SDK has recorded it

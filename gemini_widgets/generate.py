@@ -11,7 +11,9 @@ from google.genai import types
 
 from .client import current_backend, get_client
 from .parsing import attach_parsed
-from .settings import DEFAULT_MODEL, build_config
+from .request import StreamRequest
+from .retry import RetrySetting
+from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, build_config, stream_options
 from .stream import StreamState
 from .widgets import StreamView
 
@@ -28,6 +30,13 @@ class BackgroundStream:
     def stop(self) -> None:
         """Stop the stream; the text so far is kept (same as the Stop button)."""
         self.view.stop()
+
+    def continue_answer(self) -> BackgroundStream:
+        """Continue a cut-short answer in the same view (the Continue button); a new handle
+        to await or stop."""
+        task = self.view.continue_answer(background=True)
+        assert isinstance(task, asyncio.Task)
+        return BackgroundStream(self.view, task)
 
     def done(self) -> bool:
         return self.task.done()
@@ -56,6 +65,8 @@ def stream(
     config: types.GenerateContentConfig | dict[str, Any] | None = None,
     background: bool = False,
     view: StreamView | None = None,
+    retry: RetrySetting = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
     **settings: Any,
 ) -> StreamState | BackgroundStream:
     """Stream ``contents`` from Gemini into a new StreamView and return the result.
@@ -67,10 +78,16 @@ def stream(
     a ``BackgroundStream`` (stop it, await it), the stream goes on, and the Stop button acts
     immediately. With ``json=True`` or ``schema=`` the result's ``.parsed`` holds the value
     (for a Python schema type, validated into it).
+
+    A request that fails before its first token with 429 or 503 is retried with backoff
+    (``retry``: ``False``, a number of attempts, or ``types.HttpRetryOptions``); a stream
+    that sends nothing for ``timeout`` seconds ends with a message. A cut-short answer can
+    be continued with the view's Continue button or ``view.continue_answer()``.
     """
     from IPython.display import display
 
     generation_config = build_config(config, **settings)
+    options = stream_options(retry, timeout)
     model = model or DEFAULT_MODEL
     if client is None:
         client = get_client()  # first: it starts the offline server the label names
@@ -80,19 +97,13 @@ def stream(
     if view is None:
         view = StreamView(model=model, backend=backend)
         display(view)
-    if background:
-        task = view.consume_in_background(
-            client.aio.models.generate_content_stream(
-                model=model, contents=contents, config=generation_config
-            )
-        )
-        return BackgroundStream(view, task)
-    result = view.consume(
-        client.models.generate_content_stream(
-            model=model, contents=contents, config=generation_config
-        )
+    request = StreamRequest(client, model, contents, generation_config)
+    ran = view.run(
+        request, background=background, retry=options.retry, idle_timeout=options.timeout
     )
-    problem = attach_parsed(result, generation_config)
+    if isinstance(ran, asyncio.Task):
+        return BackgroundStream(view, ran)
+    problem = attach_parsed(ran, generation_config)
     if problem:
         view.notice = problem
-    return result
+    return ran

@@ -7,7 +7,10 @@ stream -> a ``StreamView``. Defaults are traitlets config (``%config GeminiMagic
 
 from __future__ import annotations
 
+import asyncio
 import shlex
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import traitlets
@@ -20,15 +23,25 @@ from IPython.display import Markdown, display
 
 from .chat import continue_session
 from .client import MissingApiKeyError, current_backend, get_client, use_backend
+from .generate import BackgroundStream
 from .parsing import attach_parsed
 from .prompt_inputs import PromptInputError, attachment_part, first_code_block, interpolate
-from .settings import DEFAULT_MODEL, SETTINGS, SettingsError, build_config
+from .request import StreamRequest
+from .retry import DEFAULT_RETRY
+from .settings import (
+    DEFAULT_MODEL,
+    DEFAULT_TIMEOUT,
+    SETTINGS,
+    SettingsError,
+    build_config,
+    stream_options,
+)
 from .stream import StreamState
 from .widgets import StreamView
 
 __all__ = ["GeminiMagics", "load_ipython_extension"]
 
-_SUBCOMMANDS = ("models", "config", "chats", "history", "reset", "backend")
+_SUBCOMMANDS = ("models", "config", "chats", "history", "reset", "backend", "continue")
 _FORMATS = ("markdown", "text", "code")
 
 
@@ -52,6 +65,15 @@ class GeminiMagics(Magics):
     ).tag(config=True)
     show_thoughts = traitlets.Bool(False, help=SETTINGS["show_thoughts"].help).tag(config=True)
     format = traitlets.Enum(_FORMATS, "markdown", help="How to show the answer.").tag(config=True)
+    retries = traitlets.Int(
+        DEFAULT_RETRY.attempts,
+        help="Attempts for a request that fails with 429/503 before its first token (1: no retry).",
+    ).tag(config=True)
+    timeout = traitlets.Float(
+        DEFAULT_TIMEOUT,
+        allow_none=True,
+        help="Seconds without a chunk before a stream ends with a message (None: no limit).",
+    ).tag(config=True)
 
     _DEFAULTS = (
         "temperature",
@@ -66,6 +88,8 @@ class GeminiMagics(Magics):
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
         self.chats: dict[str, Any] = {}
+        self.last_view: StreamView | None = None
+        """The newest answer's view: ``%gemini continue`` continues it."""
 
     @traitlets.validate(*_DEFAULTS)
     def _validate_setting(self, proposal: dict[str, Any]) -> Any:
@@ -76,6 +100,15 @@ class GeminiMagics(Magics):
             except SettingsError as exc:
                 raise traitlets.TraitError(str(exc)) from None
         return value
+
+    @traitlets.validate("retries", "timeout")
+    def _validate_stream_option(self, proposal: dict[str, Any]) -> Any:
+        name = "retry" if proposal["trait"].name == "retries" else "timeout"
+        try:
+            stream_options(**{name: proposal["value"]})
+        except SettingsError as exc:
+            raise traitlets.TraitError(str(exc)) from None
+        return proposal["value"]
 
     @traitlets.validate("model")
     def _validate_model(self, proposal: dict[str, Any]) -> str:
@@ -103,6 +136,8 @@ class GeminiMagics(Magics):
     @argument("--chat", metavar="NAME", help="continue the named conversation")
     @argument("--background", action="store_true", help="return at once; stream as a task")
     @argument("--format", choices=_FORMATS, help="markdown (default), text, or code")
+    @argument("--retries", type=int, metavar="N", help="attempts on 429/503 (1: no retry)")
+    @argument("--timeout", type=float, metavar="S", help="seconds without a chunk before giving up")
     @argument("--image", action="append", metavar="SRC", help="image: path, {var}, gs:// or URL")
     @argument("--file", action="append", metavar="SRC", help="file: path, {var}, gs:// or URL")
     @argument("--no-interpolate", action="store_true", help="send {braces} as written")
@@ -114,11 +149,13 @@ class GeminiMagics(Magics):
         %%gemini [options]      the cell body is the prompt
         %gemini PROMPT          a one-line prompt
         %gemini models | config | chats | history NAME | reset NAME | backend offline|live
+        %gemini continue        continue the last answer that was cut short
 
         {var} in the body and in --system is filled from your variables; {{ and }} stay
         literal braces. The result (.text, .parsed, .usage, .finish_reason, .responses) is
         returned, and stored with -o VAR. Kernel -> Interrupt stops a stream and keeps the
-        partial answer.
+        partial answer. A request refused with 429/503 is retried (--retries); a stream
+        silent for --timeout seconds ends with a message.
         """
         words = _split(line)
         if cell is None and words and words[0] in _SUBCOMMANDS:
@@ -173,6 +210,10 @@ class GeminiMagics(Magics):
             schema=schema,
         )
         config = build_config(**settings)
+        options = stream_options(
+            args.retries if args.retries is not None else self.retries,
+            args.timeout if args.timeout is not None else self.timeout,
+        )
         contents: list[Any] = [
             attachment_part(source, namespace) for source in (args.image or []) + (args.file or [])
         ]
@@ -181,32 +222,38 @@ class GeminiMagics(Magics):
         client = get_client()
         view = StreamView(model=model, backend=current_backend().label)
         display(view)
-        if args.background:
-            return self._run_in_background(view, client, model, contents, config, args)
+        self.last_view = view
+        request = StreamRequest(client, model, contents, config)
+        on_complete = None
         if args.chat:
-            chat = self._chat(args.chat, client, model)
-            responses = chat.send_message_stream(contents, config=config)
-        else:
-            responses = client.models.generate_content_stream(
-                model=model, contents=contents, config=config
-            )
-        result = view.consume(responses)
-        return self._finish(result, config, args)
+            chat = self._chat(args.chat, client, model, asynchronous=args.background)
+            request = replace(request, history=tuple(chat.get_history(curated=True)), session=chat)
+            on_complete = self._recorder(args.chat, client, model, request)
+        ran = view.run(
+            request,
+            background=args.background,
+            retry=options.retry,
+            idle_timeout=options.timeout,
+            on_complete=on_complete,
+        )
+        if isinstance(ran, asyncio.Task):
+            handle = BackgroundStream(view, ran)
+            if args.output:
+                self.shell.user_ns[args.output] = handle
+            return handle
+        return self._finish(ran, config, args)
 
-    def _run_in_background(self, view, client, model, contents, config, args):
-        from .generate import BackgroundStream
+    def _recorder(
+        self, name: str, client: Any, model: str, request: StreamRequest
+    ) -> Callable[[StreamState], None]:
+        """Records a continued answer in the named chat (the SDK chat never saw its end)."""
 
-        if args.chat:
-            chat = self._chat(args.chat, client, model, asynchronous=True)
-            responses = chat.send_message_stream(contents, config=config)
-        else:
-            responses = client.aio.models.generate_content_stream(
-                model=model, contents=contents, config=config
+        def record(state: StreamState) -> None:
+            self.chats[name] = continue_session(
+                client, None, model, None, history=request.answered_turns(state.text)
             )
-        handle = BackgroundStream(view, view.consume_in_background(responses))
-        if args.output:
-            self.shell.user_ns[args.output] = handle
-        return handle
+
+        return record
 
     def _finish(
         self, result: StreamState, config: types.GenerateContentConfig, args: Any
@@ -242,12 +289,21 @@ class GeminiMagics(Magics):
     # ---- subcommands -------------------------------------------------------------------
 
     def _subcommand(self, name: str, rest: list[str]) -> Any:
+        if name == "continue":
+            return self._continue()
         if name == "models":
             for model in get_client().models.list():
                 print(model.name.removeprefix("models/"), "-", model.display_name)
         elif name == "config":
             print(f"backend: {current_backend().label}")
-            for trait in ("model", *self._DEFAULTS, "show_thoughts", "format"):
+            for trait in (
+                "model",
+                *self._DEFAULTS,
+                "show_thoughts",
+                "format",
+                "retries",
+                "timeout",
+            ):
                 print(f"{trait}: {getattr(self, trait)!r}")
         elif name == "chats":
             if not self.chats:
@@ -273,6 +329,17 @@ class GeminiMagics(Magics):
             except (ValueError, MissingApiKeyError) as exc:
                 raise UsageError(str(exc)) from None
         return None
+
+    def _continue(self) -> StreamState:
+        view = self.last_view
+        if view is None:
+            raise UsageError("Nothing to continue: no %%gemini answer yet.")
+        try:
+            result = view.continue_answer()
+        except RuntimeError as exc:
+            raise UsageError(str(exc)) from None
+        assert isinstance(result, StreamState)
+        return result
 
     def _history(self, name: str) -> list[types.Content]:
         return self.chats[name].get_history(curated=True)

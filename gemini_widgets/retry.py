@@ -99,13 +99,18 @@ def retry_policy(setting: RetrySetting) -> RetryPolicy | None:
         if setting < 0:
             raise ValueError(f"retry must be a number of attempts >= 0, got {setting}.")
         options = DEFAULT_RETRY.model_copy(update={"attempts": setting})
-    else:
+    elif isinstance(setting, types.HttpRetryOptions | Mapping):
         given = (
             setting
             if isinstance(setting, types.HttpRetryOptions)
             else types.HttpRetryOptions.model_validate(dict(setting))
         )
         options = DEFAULT_RETRY.model_copy(update=given.model_dump(exclude_none=True))
+    else:
+        raise ValueError(
+            "retry must be True, False, a number of attempts or types.HttpRetryOptions, "
+            f"got {setting!r}."
+        )
     return RetryPolicy(options) if (options.attempts or 0) > 1 else None
 
 

@@ -17,9 +17,22 @@ from typing import Any
 import pydantic
 from google.genai import types
 
-__all__ = ["SETTINGS", "Setting", "SettingsError", "build_config"]
+from .retry import RetryPolicy, RetrySetting, retry_policy
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "SETTINGS",
+    "Setting",
+    "SettingsError",
+    "StreamOptions",
+    "build_config",
+    "stream_options",
+]
 
 DEFAULT_MODEL = "gemini-2.5-flash"
+DEFAULT_TIMEOUT = 120.0
+"""Seconds without a chunk (or before the first) after which a stream ends with a message.
+Long enough for a thinking model's silent first minute."""
 
 
 class SettingsError(ValueError):
@@ -181,3 +194,31 @@ def _unknown_message(name: str) -> str:
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else "."
     return f"Unknown setting {name!r}{hint}"
+
+
+@dataclass(frozen=True)
+class StreamOptions:
+    """How a stream is read, beside what is asked: retries and the no-chunk timeout."""
+
+    retry: RetryPolicy | None
+    timeout: float | None
+
+
+def stream_options(
+    retry: RetrySetting = None, timeout: float | None = DEFAULT_TIMEOUT
+) -> StreamOptions:
+    """Validate ``retry`` (see ``retry.retry_policy``) and ``timeout`` (seconds, or None
+    for none) into ``StreamOptions``; a bad value raises ``SettingsError``."""
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+    ):
+        raise SettingsError(f"timeout must be a number of seconds > 0 or None, got {timeout!r}.")
+    try:
+        policy = retry_policy(retry)
+    except pydantic.ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(map(str, error["loc"]))
+        raise SettingsError(f"retry: {where}: {error['msg']}.") from None
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    return StreamOptions(policy, None if timeout is None else float(timeout))

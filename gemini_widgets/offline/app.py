@@ -20,6 +20,7 @@ import tornado.web
 
 from .catalogue import MODELS, OfflineModel, find_model
 from .chunking import merge_chunks
+from .continuation import AnswerMemory, ContinuationResponder
 from .fault_replies import blocked_chunk, fault_error, finish_early, status_message
 from .faults import FAULT_HEADER, Fault, FaultQueue
 from .pacing import Pacing
@@ -84,6 +85,8 @@ class ServerState:
     demo: DemoResponder = field(default_factory=DemoResponder)
     faults: FaultQueue = field(default_factory=FaultQueue)
     requests: list[RecordedRequest] = field(default_factory=list)
+    answers: AnswerMemory = field(default_factory=AnswerMemory)
+    """What it wrote, so a request to continue a cut-short answer gets exactly the rest."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, request: RecordedRequest) -> None:
@@ -92,11 +95,17 @@ class ServerState:
 
     def reply_for(self, request: ParsedRequest, model: OfflineModel) -> Reply:
         rng = self._rng_for(request)
+        continuation = ContinuationResponder(self.answers).respond(request, model, rng)
+        if continuation is not None:
+            return continuation
         for responder in (self.scripts, *self.replays):
             reply = responder.respond(request, model, rng)
             if reply is not None:
-                return reply
-        return self.demo.respond(request, model, rng)
+                break
+        else:
+            reply = self.demo.respond(request, model, rng)
+        self.answers.remember(reply)
+        return reply
 
     def _rng_for(self, request: ParsedRequest) -> random.Random:
         config = request.config

@@ -109,8 +109,9 @@ class OfflineGemini:
         return responder
 
     def reset(self) -> None:
-        """Forget requests, scripts, replays and armed faults."""
+        """Forget requests, scripts, replays, armed faults and remembered answers."""
         self.state.requests.clear()
+        self.state.answers.clear()
         self.state.scripts.clear()
         self.state.replays.clear()
         self.state.faults.clear()

@@ -15,6 +15,7 @@ import ipywidgets
 import traitlets
 from anywidget.experimental import command
 
+from ..retry import RetryNotice
 from ..stream import Delta, StreamState
 from .assets import RendererAssets, shared_assets
 from .deltas import DeltaSender
@@ -32,6 +33,7 @@ class ChatActions(Protocol):
     def stop(self) -> None: ...
     def regenerate(self) -> str | None: ...
     def retry(self) -> str | None: ...
+    def continue_reply(self) -> str | None: ...
     def clear(self) -> None: ...
     def to_markdown(self) -> str:
         """The conversation as Markdown (also the saved notebook's fallback)."""
@@ -62,17 +64,31 @@ class ChatView(StaticFallback, anywidget.AnyWidget):
 
     # ---- what the chat tells the view --------------------------------------------------
 
-    def reply_started(self, turns: list[dict[str, Any]], *, background: bool) -> None:
+    def reply_started(
+        self,
+        turns: list[dict[str, Any]],
+        *,
+        background: bool,
+        resume_from: tuple[str, str] | None = None,
+    ) -> None:
+        """A reply begins streaming; ``resume_from`` is the (text, thoughts) of a cut-short
+        reply being continued, which the new bubble starts with."""
+        text, thoughts = resume_from or ("", "")
         self._deltas.reset()
+        self._deltas.text_at, self._deltas.thoughts_at = len(text), len(thoughts)
         with self.hold_sync():
             self.turns = turns
             self.busy = True
             self.background = background
             self.notice = ""
-        self.send({"type": "reply_start"})
+        self.send({"type": "reply_start", "text": text, "thoughts": thoughts})
 
     def on_delta(self, delta: Delta, state: StreamState) -> None:
         self._deltas.send(delta, state)
+
+    def on_retry(self, notice: RetryNotice) -> None:
+        """The reply's request failed before its first token and waits to be retried."""
+        self.send({"type": "retry", **notice.to_json()})
 
     def reply_ended(self, turns: list[dict[str, Any]]) -> None:
         with self.hold_sync():
@@ -104,6 +120,10 @@ class ChatView(StaticFallback, anywidget.AnyWidget):
     @command
     def _retry(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
         return {"refused": self._actions.retry()}, []
+
+    @command
+    def _continue(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
+        return {"refused": self._actions.continue_reply()}, []
 
     @command
     def _clear(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:

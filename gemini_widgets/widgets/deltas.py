@@ -29,6 +29,12 @@ class DeltaSender:
         self.thoughts_at = 0
         self.stats_sent_at = float("-inf")
 
+    def resume(self, state: StreamState) -> None:
+        """Go on after ``state``'s text (a continued answer): the browser keeps what it has."""
+        self.text_at = len(state.text)
+        self.thoughts_at = len(state.thoughts)
+        self.stats_sent_at = float("-inf")
+
     def send(self, delta: Delta, state: StreamState, **extra: Any) -> None:
         message: dict[str, Any] = {"type": "delta", **extra}
         now = state.clock()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterable, Awaitable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,10 @@ import anywidget
 import ipywidgets
 import traitlets
 from anywidget.experimental import command
-from google.genai import types
 
-from ..consume import StopSignal, aconsume, consume
+from ..consume import AsyncStream, StopSignal, SyncStream, aconsume, consume
+from ..request import StreamRequest
+from ..retry import RetryNotice, RetryPolicy
 from ..stream import Delta, StreamState
 from .assets import RendererAssets, shared_assets
 from .deltas import DeltaSender
@@ -48,7 +49,11 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
     model_name = traitlets.Unicode("").tag(sync=True)
     backend = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Unicode("idle").tag(sync=True)
-    """idle, waiting, streaming, done, stopped, error or blocked."""
+    """idle, waiting, retrying, streaming, done, stopped, error or blocked."""
+    retry = traitlets.Dict().tag(sync=True)
+    """While waiting to retry: {cause, delay, attempt, attempts} (the browser counts down)."""
+    can_continue = traitlets.Bool(False).tag(sync=True)
+    """The answer was cut short and its request is kept: the Continue button shows."""
     stats = traitlets.Dict().tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
     notice = traitlets.Unicode("").tag(sync=True)
@@ -66,39 +71,130 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
     def __init__(self, *, model: str = "", backend: str = "", **kwargs: Any) -> None:
         super().__init__(model_name=model, backend=backend, _renderer=shared_assets(), **kwargs)
         self.state: StreamState | None = None
+        self.request: StreamRequest | None = None
+        """What was asked (set by ``run``): needed to continue a cut-short answer."""
+        self._retry: RetryPolicy | None = None
+        self._idle_timeout: float | None = None
+        self._on_complete: Callable[[StreamState], None] | None = None
         self._stop = StopSignal()
         self._task: asyncio.Task[StreamState] | None = None
         self._deltas = DeltaSender(self)
 
     # ---- feeding it --------------------------------------------------------------------
 
-    def consume(self, responses: Iterable[types.GenerateContentResponse]) -> StreamState:
-        """Stream a sync iterator into this view; return the result when it ends.
+    def run(
+        self,
+        request: StreamRequest,
+        *,
+        background: bool = False,
+        retry: RetryPolicy | None = None,
+        idle_timeout: float | None = None,
+        on_complete: Callable[[StreamState], None] | None = None,
+    ) -> StreamState | asyncio.Task[StreamState]:
+        """Stream ``request`` here, retrying before the first token as ``retry`` says.
+
+        The request is kept, so a cut-short answer can be continued (``continue_answer``,
+        or the Continue button). ``on_complete`` is called with the state when the answer
+        ends whole after a continuation (a chat records the turn then).
+        """
+        self.request = request
+        self._retry, self._idle_timeout, self._on_complete = retry, idle_timeout, on_complete
+        if background:
+            return self.consume_in_background(
+                request.async_opener(), retry=retry, idle_timeout=idle_timeout
+            )
+        return self.consume(request.opener(), retry=retry, idle_timeout=idle_timeout)
+
+    def continue_answer(
+        self, *, background: bool = False
+    ) -> StreamState | asyncio.Task[StreamState]:
+        """Ask the model to go on from where the answer was cut short (a dropped
+        connection, a timeout, an error, a stop, ``max_output_tokens``) and append its text.
+
+        Blocks until the continuation ends and returns the whole answer; with
+        ``background=True`` it streams as a task (as the Continue button does).
+        """
+        refused = self._why_not_continue()
+        if refused:
+            raise RuntimeError(refused)
+        state = self.state
+        assert state is not None and self.request is not None
+        request = self.request.continued(state.text)
+        state.resume()
+        self._deltas.resume(state)
+        self._stop.clear()
+        with self.hold_sync():
+            self.error = self.notice = ""
+            self.can_continue = False
+            self.status = "waiting"
+        options = {"retry": self._retry, "idle_timeout": self._idle_timeout}
+        if background:
+            task = self.consume_in_background(request.async_opener(), state=state, **options)
+            task.add_done_callback(lambda done: self._completed(state))
+            return task
+        try:
+            return self.consume(request.opener(), state=state, **options)
+        finally:
+            self._completed(state)
+
+    def consume(
+        self,
+        responses: SyncStream | Callable[[], SyncStream],
+        *,
+        retry: RetryPolicy | None = None,
+        idle_timeout: float | None = None,
+        state: StreamState | None = None,
+    ) -> StreamState:
+        """Stream a sync iterator (or a function that opens one, for ``retry``) into this
+        view; return the result when it ends.
 
         Kernel -> Interrupt stops it (the partial answer stays). The Stop button acts on
         background streams only: ipykernel reads no comm message while a cell runs.
         """
-        state = self._begin()
-        return consume(responses, self, state=state, stop=self._stop)
+        state = state or self._begin()
+        return consume(
+            responses, self, state=state, stop=self._stop, retry=retry, idle_timeout=idle_timeout
+        )
 
     async def aconsume(
         self,
-        responses: AsyncIterable[types.GenerateContentResponse]
-        | Awaitable[AsyncIterable[types.GenerateContentResponse]],
+        responses: AsyncStream | Callable[[], AsyncStream],
+        *,
+        retry: RetryPolicy | None = None,
+        idle_timeout: float | None = None,
     ) -> StreamState:
         """Stream an async iterator (or what ``client.aio`` returns) into this view."""
-        return await aconsume(responses, self, state=self._begin(), stop=self._stop)
+        return await aconsume(
+            responses,
+            self,
+            state=self._begin(),
+            stop=self._stop,
+            retry=retry,
+            idle_timeout=idle_timeout,
+        )
 
     def consume_in_background(
         self,
-        responses: AsyncIterable[types.GenerateContentResponse]
-        | Awaitable[AsyncIterable[types.GenerateContentResponse]],
+        responses: AsyncStream | Callable[[], AsyncStream],
+        *,
+        retry: RetryPolicy | None = None,
+        idle_timeout: float | None = None,
+        state: StreamState | None = None,
     ) -> asyncio.Task[StreamState]:
         """Stream as a task on the running loop (the kernel's): the cell returns at once
         and the Stop button works, since the kernel is free to read its click."""
-        state = self._begin()  # now, so the result is readable before the task first runs
+        state = state or self._begin()  # now, so the result is readable before the task runs
         self.background = True
-        self._task = asyncio.ensure_future(aconsume(responses, self, state=state, stop=self._stop))
+        self._task = asyncio.ensure_future(
+            aconsume(
+                responses,
+                self,
+                state=state,
+                stop=self._stop,
+                retry=retry,
+                idle_timeout=idle_timeout,
+            )
+        )
         return self._task
 
     def stop(self) -> None:
@@ -114,8 +210,17 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
 
     def on_delta(self, delta: Delta, state: StreamState) -> None:
         if self.status != "streaming":
-            self.status = "streaming"
+            with self.hold_sync():
+                if self.retry:
+                    self.retry, self.notice = {}, ""
+                self.status = "streaming"
         self._deltas.send(delta, state)
+
+    def on_retry(self, notice: RetryNotice, state: StreamState) -> None:
+        with self.hold_sync():
+            self.retry = notice.to_json()
+            self.notice = notice.message
+            self.status = "retrying"
 
     def on_end(self, state: StreamState) -> None:
         with self.hold_sync():
@@ -123,7 +228,9 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
             self.model_name = self.model_name or state.model or ""
             self.error = state.error.message if state.error else ""
             self.notice = notice_for(state)
+            self.retry = {}
             self.status = final_status(state)
+            self.can_continue = self.request is not None and state.cut_short
             self.background = False
         self._task = None
         self.show_static()
@@ -140,6 +247,15 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
             },
             [],
         )
+
+    @command
+    def _continue_command(
+        self, msg: Any, buffers: list[bytes]
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        refused = self._why_not_continue()
+        if not refused:
+            self.continue_answer(background=True)
+        return {"refused": refused}, []
 
     @command
     def _stop_command(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
@@ -159,6 +275,23 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
 
     # ---- internals --------------------------------------------------------------------
 
+    def _why_not_continue(self) -> str | None:
+        state = self.state
+        if state is None or not state.done:
+            return "The answer is still streaming; stop it first, or wait for it."
+        if self.request is None:
+            return (
+                "This view was fed a stream, so it cannot ask again: use stream() or "
+                "%%gemini, which keep the request."
+            )
+        if not state.cut_short:
+            return "Nothing to continue: the answer is complete, or has no text yet."
+        return None
+
+    def _completed(self, state: StreamState) -> None:
+        if self._on_complete is not None and state.ok:
+            self._on_complete(state)
+
     def _begin(self) -> StreamState:
         if self.state is not None and not self.state.done:
             raise RuntimeError("This StreamView is already streaming; use a new StreamView.")
@@ -168,6 +301,8 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
         with self.hold_sync():
             self.error = self.notice = ""
             self.stats = {}
+            self.retry = {}
+            self.can_continue = False
             self.status = "waiting"
         self.send({"type": "reset"})
         return self.state
