@@ -23,6 +23,7 @@ from IPython.display import Markdown, display
 
 from .chat import continue_session
 from .client import MissingApiKeyError, current_backend, get_client, use_backend
+from .errors import describe_error
 from .generate import BackgroundStream
 from .parsing import attach_parsed
 from .prompt_inputs import PromptInputError, attachment_part, first_code_block, interpolate
@@ -292,7 +293,13 @@ class GeminiMagics(Magics):
         if name == "continue":
             return self._continue()
         if name == "models":
-            for model in get_client().models.list():
+            try:
+                models = list(get_client().models.list())
+            except Exception as exc:
+                # One sentence, never a traceback: the SDK's frames hold the request headers,
+                # API key included, and `%xmode Verbose` would print them.
+                raise UsageError(f"Cannot list the models: {describe_error(exc)}") from None
+            for model in models:
                 print(model.name.removeprefix("models/"), "-", model.display_name)
         elif name == "config":
             print(f"backend: {current_backend().label}")
