@@ -43,15 +43,27 @@ class RetryNotice:
     error: StreamError
 
     @property
+    def cause(self) -> str:
+        """``429 RESOURCE_EXHAUSTED``, or what else went wrong, in a few words."""
+        if self.error.kind == "http":
+            return self.error.message.split(":", 1)[0]
+        return "The connection failed"
+
+    @property
     def message(self) -> str:
-        cause = (
-            self.error.message.split(":", 1)[0]
-            if self.error.kind == "http"
-            else ("The connection failed")
-        )
         return (
-            f"{cause}: retrying in {self.delay:.0f} s (attempt {self.attempt} of {self.attempts})."
+            f"{self.cause}: retrying in {self.delay:.0f} s "
+            f"(attempt {self.attempt} of {self.attempts})."
         )
+
+    def to_json(self) -> dict[str, Any]:
+        """For the browser, which counts the delay down."""
+        return {
+            "cause": self.cause,
+            "delay": round(self.delay, 1),
+            "attempt": self.attempt,
+            "attempts": self.attempts,
+        }
 
 
 class RetryPolicy:

@@ -13,6 +13,7 @@ from gemini_widgets.consume import StopSignal, aconsume, consume
 from gemini_widgets.errors import StreamError
 from gemini_widgets.offline import Fault
 from gemini_widgets.retry import DEFAULT_RETRY, RetryNotice, retry_policy
+from gemini_widgets.widgets import StreamView
 
 WORDS = [f"w{i} " for i in range(10)]
 FAST = {"initial_delay": 0.01, "jitter": 0.0, "max_delay": 5.0}
@@ -177,3 +178,36 @@ def test_retry_needs_an_opener(client, model):
     stream = client.models.generate_content_stream(model=model, contents="x")
     with pytest.raises(TypeError, match="opens the stream"):
         consume(stream, retry=retry_policy(None))
+
+
+# ---- the surfaces ---------------------------------------------------------------------------
+
+
+def test_stream_view_shows_the_retry_then_streams(client, server, model):
+    from gemini_widgets import stream
+
+    server.script(*WORDS)
+    server.fail_next(Fault.http(503, retry_after=0))
+    view = StreamView(model=model)
+    seen: list[tuple[str, dict, str]] = []
+    view.observe(lambda change: seen.append((view.status, dict(view.retry), view.notice)), "status")
+    state = stream("x", client=client, view=view, retry=FAST)
+    retrying = [s for s in seen if s[0] == "retrying"]
+    assert retrying and retrying[0][1]["attempt"] == 2 and retrying[0][1]["attempts"] == 4
+    assert retrying[0][2] == "503 UNAVAILABLE: retrying in 0 s (attempt 2 of 4)."
+    assert state.ok and view.status == "done" and view.retry == {} and view.notice == ""
+
+
+def test_chat_tells_its_view_about_the_retry(client, server, model):
+    from gemini_widgets.chat import Chat
+
+    server.script(*WORDS)
+    server.fail_next(Fault.http(429, retry_after=0))
+    chat = Chat(model, client=client, key=None, retry=FAST)
+    sent: list[dict] = []
+    chat.view.send = lambda message, buffers=None: sent.append(message)
+    reply = chat.send("hi")
+    retries = [m for m in sent if m["type"] == "retry"]
+    assert [m["attempt"] for m in retries] == [2]
+    assert retries[0]["cause"] == "429 RESOURCE_EXHAUSTED"
+    assert reply.ok and reply.text == "".join(WORDS) and len(chat.history) >= 2
