@@ -7,7 +7,7 @@
 
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { addCopyButtons, el, formatStats } from './view_parts.js';
+import { addCopyButtons, el, formatStats, showRetry } from './view_parts.js';
 
 const STOP_HINT =
   'This reply streams inside a running cell, so the kernel cannot read the click: use ' +
@@ -102,12 +102,21 @@ async function render({ model, el: root, experimental }) {
       node.append(error);
     }
     const isLast = index === turns.length - 1;
+    const actions = el('div', 'gw-turn-actions');
+    if (isLast && turn.can_continue) {
+      const proceed = el('button', 'gw-button gw-continue', 'Continue');
+      proceed.type = 'button';
+      proceed.title = 'Ask the model to go on from where the reply was cut short';
+      proceed.addEventListener('click', () => act('_continue'));
+      actions.append(proceed);
+    }
     if (isLast && (turn.status === 'error' || turn.status === 'stopped')) {
       const retry = el('button', 'gw-button gw-retry', 'Retry');
       retry.type = 'button';
       retry.addEventListener('click', () => act('_retry'));
-      node.append(retry);
+      actions.append(retry);
     }
+    if (actions.childElementCount) node.append(actions);
     return node;
   }
 
@@ -125,8 +134,9 @@ async function render({ model, el: root, experimental }) {
     for (const stale of rendered.splice(turns.length)) stale.node.remove();
   }
 
-  function startLive() {
-    if (live) live.node.remove();
+  /** A bubble for the reply being streamed; a continued reply starts with its text. */
+  function startLive(text = '', thoughts = '') {
+    if (live) endLive();
     const node = el('div', 'gw-message gw-model');
     node.dataset.status = 'streaming';
     const body = el('div', 'gw-body jp-RenderedHTMLCommon jp-RenderedMarkdown');
@@ -134,10 +144,16 @@ async function render({ model, el: root, experimental }) {
     node.append(body, stats);
     messages.append(node);
     live = { node, body, stats, streamed: new StreamedText(), renderer: new IncrementalRenderer(body) };
+    live.streamed.reset(text, thoughts);
+    live.renderer.reset(text);
+    if (text) scheduleRender();
   }
 
   function endLive() {
-    if (live) live.node.remove();
+    if (live) {
+      live.stopCountdown?.();
+      live.node.remove();
+    }
     live = null;
     buffered = [];
   }
@@ -154,6 +170,8 @@ async function render({ model, el: root, experimental }) {
   }
 
   function applyDelta(message) {
+    live.stopCountdown?.();
+    live.stopCountdown = null;
     if (message.stats) live.stats.textContent = formatStats(message.stats, '');
     const added = live.streamed.apply(message);
     if (added === null) {
@@ -252,7 +270,11 @@ async function render({ model, el: root, experimental }) {
 
   model.on('msg:custom', (message) => {
     if (message.type === 'reply_start') {
-      startLive();
+      startLive(message.text, message.thoughts);
+    } else if (message.type === 'retry') {
+      if (!live) startLive();
+      live.stopCountdown?.();
+      live.stopCountdown = showRetry(live.stats, message);
     } else if (message.type === 'delta') {
       if (!live) startLive();
       if (resyncing) buffered.push(message);

@@ -13,7 +13,7 @@
 
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { addCopyButtons, el, formatStats } from './view_parts.js';
+import { addCopyButtons, el, formatStats, showRetry } from './view_parts.js';
 
 // Keyed by the widget's `_key` trait, not by the model object: anywidget hands
 // `initialize` and each `render` a fresh proxy of the model, so the proxy is no identity.
@@ -122,7 +122,10 @@ async function render({ model, el: root, experimental }) {
   const backend = el('span', 'gw-backend');
   const stop = el('button', 'gw-stop', 'Stop');
   stop.type = 'button';
-  bar.append(badge, stats, finish, backend, stop);
+  const proceed = el('button', 'gw-continue', 'Continue');
+  proceed.type = 'button';
+  proceed.title = 'Ask the model to go on from where the answer was cut short';
+  bar.append(badge, stats, finish, backend, stop, proceed);
   const thoughts = el('details', 'gw-thoughts');
   thoughts.append(el('summary', null, 'Thoughts'));
   const thoughtsBody = el('div', 'gw-thoughts-body jp-RenderedHTMLCommon');
@@ -136,10 +139,11 @@ async function render({ model, el: root, experimental }) {
   hint.hidden = true;
   root.append(bar, thoughts, body, notice, error, hint);
 
+  let stopCountdown = null;
   function showState() {
     const status = model.get('status');
     root.dataset.status = status;
-    badge.textContent = status === 'waiting' ? 'waiting…' : status;
+    badge.textContent = status === 'waiting' || status === 'retrying' ? `${status}…` : status;
     stats.textContent = formatStats(model.get('stats') || {}, model.get('model_name'));
     const reason = (model.get('stats') || {}).finish_reason;
     finish.textContent = reason || '';
@@ -148,14 +152,24 @@ async function render({ model, el: root, experimental }) {
     backend.textContent = where;
     backend.hidden = !where;
     backend.classList.toggle('gw-offline', where.startsWith('offline'));
-    stop.hidden = !(status === 'waiting' || status === 'streaming');
-    notice.textContent = model.get('notice');
-    notice.hidden = !model.get('notice');
+    stop.hidden = !(status === 'waiting' || status === 'retrying' || status === 'streaming');
+    proceed.hidden = !model.get('can_continue');
+    if (stopCountdown) stopCountdown();
+    stopCountdown = null;
+    const retry = model.get('retry') || {};
+    if (status === 'retrying' && retry.delay != null) {
+      stopCountdown = showRetry(notice, retry);
+    } else {
+      notice.textContent = model.get('notice');
+    }
+    notice.hidden = !notice.textContent;
     error.textContent = model.get('error');
     error.hidden = !model.get('error');
-    if (stop.hidden) hint.hidden = true;
+    if (stop.hidden && proceed.hidden) hint.hidden = true;
   }
-  for (const name of ['status', 'stats', 'error', 'notice', 'backend', 'model_name']) {
+  for (const name of [
+    'status', 'stats', 'error', 'notice', 'backend', 'model_name', 'retry', 'can_continue',
+  ]) {
     model.on(`change:${name}`, showState);
   }
   showState();
@@ -209,6 +223,25 @@ async function render({ model, el: root, experimental }) {
     }
   });
 
+  proceed.addEventListener('click', async () => {
+    proceed.disabled = true;
+    hint.hidden = true;
+    try {
+      const [reply] = await experimental.invoke('_continue_command', {}, {
+        signal: AbortSignal.timeout(5000),
+      });
+      if (reply?.refused) {
+        hint.textContent = reply.refused;
+        hint.hidden = false;
+      }
+    } catch {
+      hint.textContent = 'The kernel did not answer: is a cell still running?';
+      hint.hidden = false;
+    } finally {
+      proceed.disabled = false;
+    }
+  });
+
   const { IncrementalRenderer } = await loadRenderer(model);
   answer = new IncrementalRenderer(body);
   thinking = new IncrementalRenderer(thoughtsBody);
@@ -220,6 +253,7 @@ async function render({ model, el: root, experimental }) {
   return () => {
     store.views.delete(onChange);
     if (frame) cancelAnimationFrame(frame);
+    if (stopCountdown) stopCountdown();
   };
 }
 

@@ -45,3 +45,20 @@ export function el(tag, className, text) {
   if (text !== undefined) node.textContent = text;
   return node;
 }
+
+/**
+ * Show "429 RESOURCE_EXHAUSTED: retrying in 3 s (attempt 2 of 4)." in `node`, counting the
+ * seconds down from when it is called. `retry` is {cause, delay, attempt, attempts} from
+ * the kernel. Returns a function that stops the countdown.
+ */
+export function showRetry(node, retry) {
+  const until = Date.now() + retry.delay * 1000;
+  const tick = () => {
+    const left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+    node.textContent =
+      `${retry.cause}: retrying in ${left} s (attempt ${retry.attempt} of ${retry.attempts}).`;
+  };
+  tick();
+  const timer = setInterval(tick, 250);
+  return () => clearInterval(timer);
+}
