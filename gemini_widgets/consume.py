@@ -285,7 +285,8 @@ class _Pump:
             state.fail(
                 StreamError(
                     "timeout",
-                    f"No {what} for {self.idle_timeout:g} s, so the stream was ended{kept}.",
+                    f"No {what} for {self.idle_timeout:g} s, so the stream was ended{kept}; "
+                    "a longer timeout lets a slow model finish.",
                 )
             )
             return True

@@ -186,3 +186,60 @@ def test_chats_history_and_reset_subcommands(ip, offline, capsys):
     assert "Conversation 'numbers' forgotten." in capsys.readouterr().out
     with pytest.raises(UsageError, match="No conversation named 'numbers'"):
         run(ip, "%gemini history numbers")
+
+
+def test_retries_and_timeout_options_and_defaults(ip, offline):
+    from gemini_widgets.offline import Fault
+
+    magics = ip.magics_manager.registry["GeminiMagics"]
+    offline.script("fine now", prompt="hi")
+    offline.fail_next(Fault.http(503, retry_after=0))
+    result = run(ip, "%%gemini --retries 2\nhi")
+    assert result.text == "fine now" and result.attempts == 2 and len(offline.requests) == 2
+
+    offline.fail_next(Fault.http(503, retry_after=0))
+    failed = run(ip, "%%gemini --retries 1\nhi")
+    assert failed.error.code == 503 and len(offline.requests) == 3
+
+    offline.fail_next(Fault.slow(first_chunk=2.0))
+    silent = run(ip, "%%gemini --timeout 0.3\nhi")
+    assert silent.error.kind == "timeout"
+    assert silent.error.message == (
+        "No response for 0.3 s, so the stream was ended; a longer timeout lets a slow model finish."
+    )
+
+    with pytest.raises(UsageError, match="timeout must be a number of seconds > 0"):
+        run(ip, "%%gemini --timeout 0\nhi")
+    with pytest.raises(Exception, match="retry must be a number of attempts >= 0"):
+        magics.retries = -2
+    assert magics.retries == 4 and magics.timeout == 120.0
+
+
+def test_continue_subcommand_completes_the_last_cut_answer(ip, offline):
+    from gemini_widgets.offline import Fault
+
+    whole = run(ip, "%%gemini --seed 4\nExplain tries in 500 words").text
+    offline.fail_next(Fault.drop(after=4))
+    cut = run(ip, "%%gemini --seed 4\nExplain tries in 500 words")
+    assert cut.error.kind == "connection" and whole.startswith(cut.text)
+    continued = run(ip, "%gemini continue")
+    assert continued is cut and continued.text == whole and continued.ok
+    with pytest.raises(UsageError, match="Nothing to continue"):
+        run(ip, "%gemini continue")
+
+
+def test_a_continued_chat_answer_is_recorded_whole_in_the_chat(ip, offline):
+    from gemini_widgets.offline import Fault
+
+    run(ip, "%%gemini --chat notes\nHello")
+    offline.fail_next(Fault.drop(after=3))
+    cut = run(ip, "%%gemini --chat notes\nExplain heaps in 400 words")
+    assert cut.error is not None
+    magics = ip.magics_manager.registry["GeminiMagics"]
+    history = magics.chats["notes"].get_history(curated=True)
+    assert [c.parts[0].text for c in history if c.role == "user"] == ["Hello"]
+    whole = run(ip, "%gemini continue").text
+    history = magics.chats["notes"].get_history(curated=True)
+    users = [c.parts[0].text for c in history if c.role == "user"]
+    assert users == ["Hello", "Explain heaps in 400 words"]
+    assert "".join(p.text for p in history[-1].parts) == whole
