@@ -32,6 +32,32 @@ const CONFIG = Object.freeze({
   // text has no files of ours to point to. data: stays allowed for <img> (DOMPurify's
   // DATA_URI_TAGS), where it cannot run script.
   ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,
+  // DOMPurify tests the value of *every* allowed attribute against ALLOWED_URI_REGEXP
+  // unless it is "URI-safe", so with the strict regex above `width="9"`, `d="M0 0…"` or
+  // `start="3"` were all dropped: KaTeX's SVG (√, arrows, braces) lost its geometry and
+  // drew nothing, MathML lost mathvariant, lists their start, cells their colspan. These
+  // take no URL (fill/stroke can hold url(): neutraliseForeign drops those values);
+  // href, src, action, cite, filter, mask, clip-path, marker-* stay under the regex.
+  ADD_URI_SAFE_ATTR: [
+    // HTML
+    'align', 'valign', 'width', 'height', 'start', 'reversed', 'type', 'span', 'colspan',
+    'rowspan', 'scope', 'headers', 'dir', 'lang', 'open', 'border', 'cellpadding',
+    'cellspacing', 'nowrap', 'color', 'bgcolor', 'face', 'size', 'datetime',
+    // SVG (KaTeX: svg/path/line/rect; simple drawings)
+    'viewbox', 'preserveaspectratio', 'd', 'points', 'transform', 'x', 'y', 'x1', 'x2',
+    'y1', 'y2', 'cx', 'cy', 'r', 'rx', 'ry', 'dx', 'dy', 'fill', 'fill-opacity', 'fill-rule',
+    'clip-rule', 'stroke', 'stroke-width', 'stroke-linecap', 'stroke-linejoin',
+    'stroke-dasharray', 'stroke-opacity', 'opacity', 'font-size', 'font-family',
+    'font-weight', 'font-style', 'text-anchor', 'dominant-baseline', 'offset', 'stop-color',
+    'stop-opacity',
+    // MathML (KaTeX's output)
+    'mathvariant', 'mathcolor', 'mathbackground', 'mathsize', 'stretchy', 'fence',
+    'separator', 'lspace', 'rspace', 'accent', 'accentunder', 'displaystyle', 'scriptlevel',
+    'columnalign', 'rowalign', 'columnspacing', 'rowspacing', 'columnlines', 'rowlines',
+    'linethickness', 'minsize', 'maxsize', 'symmetric', 'largeop', 'movablelimits', 'depth',
+    'voffset', 'notation', 'frame', 'close', 'separators', 'bevelled', 'numalign',
+    'denomalign', 'display', 'encoding',
+  ],
   RETURN_DOM_FRAGMENT: true,
 });
 

@@ -263,3 +263,25 @@ test('SVG links stay links (opened like the others); same-document references st
   assert.equal(xlink.getAttribute('rel'), 'noopener noreferrer nofollow');
   assert.equal(container.querySelector('pattern').getAttribute('href'), '#p');
 });
+
+test('attributes that take no URL survive: KaTeX SVG geometry, MathML, list start, colspan', () => {
+  const container = document.createElement('div');
+  container.innerHTML = render(
+    '$\\sqrt{x^2}$ $\\mathbf{v}$ $x \\xrightarrow{f} y$\n\n' +
+      '<ol start="3" type="a"><li>c</li></ol>\n\n<table><tr><td colspan="2" align="right">a</td></tr></table>\n\n' +
+      '<svg width="20" height="10" viewBox="0 0 20 10"><rect x="1" y="1" width="9" height="9" fill="red" stroke="url(https://leak.example/p)"/></svg>',
+  );
+  const radical = container.querySelector('.katex .sqrt svg');
+  assert.ok(radical.getAttribute('viewBox'), 'KaTeX radical keeps its viewBox');
+  assert.ok(radical.getAttribute('preserveAspectRatio'));
+  assert.match(radical.querySelector('path').getAttribute('d'), /^M/, 'KaTeX radical keeps its path');
+  assert.ok(container.querySelectorAll('.katex svg path[d]').length >= 2, 'KaTeX arrow keeps its path');
+  assert.equal(container.querySelector('math mi[mathvariant="bold"]')?.textContent, 'v');
+  assert.equal(container.querySelector('annotation').getAttribute('encoding'), 'application/x-tex');
+  assert.equal(container.querySelector('ol').getAttribute('start'), '3');
+  assert.equal(container.querySelector('td').getAttribute('colspan'), '2');
+  const rect = container.querySelector('svg rect');
+  assert.deepEqual(['x', 'width', 'fill'].map((a) => rect.getAttribute(a)), ['1', '9', 'red']);
+  assert.equal(rect.getAttribute('stroke'), null, 'a url() paint still goes');
+  assertFetchesNothing(container, 'kept attributes');
+});
