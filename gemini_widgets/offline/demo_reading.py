@@ -89,10 +89,16 @@ class Reading:
     attachments: list[Attachment] = field(default_factory=list)
 
 
+READ_AT_MOST = 20_000
+"""Characters of a prompt (and of the system text) the demo reads. Its topic and keyword
+scans cost about 5 s a MB on the server's one thread, where every stream waits; what a
+demo answer depends on is at the start of a prompt."""
+
+
 def read_request(request: ParsedRequest, rng: random.Random) -> Reading:
     """Decide topic, length and tone from the last user turn, the history and the system text."""
-    prompt = request.prompt_text.strip()
-    system = " ".join(request.system_text.split())
+    prompt = request.prompt_text.strip()[:READ_AT_MOST]
+    system = " ".join(request.system_text[:READ_AT_MOST].split())
     language = requested_language(f"{system} {prompt}")
     attachments = _attachments(_last_user_parts(request))
     earlier = _earlier_topic(request.contents)
