@@ -1,6 +1,7 @@
 """Continuing a cut-short answer, as the model that wrote it would.
 
-The server remembers the answers it wrote (before any fault cut them). A request whose last
+The server remembers the answers it wrote (whole: before a fault, ``max_output_tokens`` or
+a stop sequence cut them). A request whose last
 turn is the package's ``CONTINUE_PROMPT``, after a model turn holding the start of one of
 them, is answered with exactly the rest, so a dropped 5,000-word answer can be completed
 and tested for nothing lost or repeated.
@@ -35,7 +36,7 @@ class AnswerMemory:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def remember(self, reply: Reply) -> None:
-        text = "".join(
+        text = reply.whole_text or "".join(
             part.get("text", "")
             for chunk in reply.chunks
             for candidate in chunk.get("candidates", [])[:1]

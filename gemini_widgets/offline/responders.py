@@ -30,6 +30,9 @@ class Reply:
     chunks: list[dict[str, Any]]
     delays: list[float] | None = None
     """Recorded seconds before each chunk (replays); ``None`` uses the server's pacing."""
+    whole_text: str | None = None
+    """The first candidate's text before ``max_output_tokens`` or a stop sequence cut it
+    (``None``: the chunks hold all of it), so a request to continue gets the rest."""
 
 
 class Responder(Protocol):
@@ -55,6 +58,7 @@ class DemoResponder:
     def respond(self, request: ParsedRequest, model: OfflineModel, rng: random.Random) -> Reply:
         thinks, shown = _include_thoughts(request, model)
         answers = []
+        whole: list[str] = []
         for _ in range(request.config.candidate_count or 1):
             mime = request.config.response_mime_type
             if mime in ("application/json", "text/x.enum"):
@@ -72,8 +76,9 @@ class DemoResponder:
                 thoughts=split_into_pieces(thoughts, rng, (6, 14)) if thinks else [],
             )
             answers.append(apply_config(answer, request.config))
+            whole.append(text)
         chunks = build_chunks(request, answers, model_version=model.name, include_thoughts=shown)
-        return Reply(chunks)
+        return Reply(chunks, whole_text=whole[0])
 
 
 PromptMatch = str | re.Pattern[str] | Callable[[ParsedRequest], bool] | None
@@ -131,7 +136,7 @@ class ScriptedResponder:
                     model_version=model.name,
                     include_thoughts=shown,
                 )
-                return Reply(chunks)
+                return Reply(chunks, whole_text="".join(script.chunks))
         return None
 
     @classmethod

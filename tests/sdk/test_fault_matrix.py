@@ -700,14 +700,8 @@ def test_fault_is_handled(ctx: Context, case: Case, surface: str) -> None:
         assert seen.history == seen.history_before + exchange
 
 
-NO_REST = pytest.mark.xfail(
-    strict=True,
-    reason="the offline server remembers an answer as max_output_tokens cut it, so a request "
-    "to continue it gets '(The offline server has no record of the answer this continues...)' "
-    "instead of the rest",
-)
 CONTINUABLE = [
-    pytest.param(case, surface, id=f"{case.id}-{surface}", marks=NO_REST if case.settings else ())
+    pytest.param(case, surface, id=f"{case.id}-{surface}")
     for case in CASES
     if case.can_continue
     for surface in SURFACES
