@@ -77,6 +77,7 @@ class Chat:
             model=self.model, config=self.config, history=list(history)
         )
         self._state: StreamState | None = None
+        self._recorded_before = 0
         self._request: StreamRequest | None = None
         """The last turn's request, kept to continue its reply if it is cut short."""
         self._stop = StopSignal()
@@ -138,9 +139,14 @@ class Chat:
 
     def regenerate(self) -> str | None:
         """Ask again for the last reply: the last exchange leaves the history and the view,
-        and its message is sent again. Returns why it cannot, or None."""
+        and its message is sent again. Returns why it cannot, or None.
+
+        A last reply the history never got (an error, a stop, a blocked prompt, SAFETY) is
+        asked again as ``retry`` does: the exchange before it stays."""
         if self.busy:
             return BUSY
+        if self._last_reply_unrecorded():
+            return self.retry()
         history = self.history
         last_user = max((i for i, c in enumerate(history) if c.role == "user"), default=None)
         if last_user is None:
@@ -155,11 +161,12 @@ class Chat:
         return None
 
     def retry(self) -> str | None:
-        """Send the message of a failed or stopped turn again (it never reached the history)."""
+        """Send again the message of the last turn, when its reply never reached the history
+        (it failed, was stopped, blocked, or ended without an answer)."""
         if self.busy:
             return BUSY
-        if not self._turns or self._turns[-1].get("status") not in ("error", "stopped"):
-            return "The last reply did not fail; use Regenerate for another answer."
+        if not self._last_reply_unrecorded():
+            return "The last reply is in the history; use Regenerate for another answer."
         failed = self._turns[-2]
         self._drop_last_exchange()
         self._start_in_background(failed["message"], (), failed["attachments"])
@@ -206,10 +213,17 @@ class Chat:
         return path
 
     def to_markdown(self) -> str:
+        """The conversation as shown: every turn, with a failed reply's partial text and
+        its error or notice (``chat.history`` holds only what the model will see)."""
         lines = [f"# Chat with {self.model}", ""]
-        for turn in _merged_turns(self.history):
+        for turn in self._turns:
             who = "You" if turn["role"] == "user" else "Gemini"
             lines += [f"**{who}:**", "", turn["text"], ""]
+            for attachment in turn.get("attachments") or []:
+                lines += [f"*(attached: {attachment})*", ""]
+            for note in (turn.get("notice"), turn.get("error")):
+                if note:
+                    lines += [f"> {note}", ""]
         return "\n".join(lines)
 
     # ---- what the view asks (ChatActions) ----------------------------------------------
@@ -302,6 +316,7 @@ class Chat:
         if self.busy:
             raise RuntimeError(BUSY)
         contents = [*attachments, message] if attachments else message
+        self._recorded_before = len(self._session.get_history(curated=True))
         self._stop.clear()
         self._state = StreamState(model=self.model)
         self._turns.append(
@@ -322,12 +337,16 @@ class Chat:
             "thoughts": state.thoughts,
             "status": final_status(state),
             "can_continue": state.cut_short and self._request is not None,
+            "recorded": len(self._session.get_history(curated=True)) > self._recorded_before,
             "notice": notice_for(state),
             "error": state.error.message if state.error else "",
             "stats": state.stats(),
         }
         self._turns.append(turn)
         self.view.reply_ended(self._public_turns())
+
+    def _last_reply_unrecorded(self) -> bool:
+        return bool(self._turns) and self._turns[-1].get("recorded") is False
 
     def _drop_last_exchange(self) -> None:
         while self._turns and self._turns[-1]["role"] == "model":

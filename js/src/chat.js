@@ -110,7 +110,11 @@ async function render({ model, el: root, experimental }) {
       proceed.addEventListener('click', () => act('_continue'));
       actions.append(proceed);
     }
-    if (isLast && (turn.status === 'error' || turn.status === 'stopped')) {
+    // Retry re-sends a message whose reply never reached the history (failed, stopped,
+    // blocked, SAFETY...); an older saved turn without the flag falls back to its status.
+    const unrecorded = turn.recorded === false || (turn.recorded === undefined &&
+      (turn.status === 'error' || turn.status === 'stopped'));
+    if (isLast && unrecorded) {
       const retry = el('button', 'gw-button gw-retry', 'Retry');
       retry.type = 'button';
       retry.addEventListener('click', () => act('_retry'));

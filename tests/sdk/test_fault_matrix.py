@@ -817,13 +817,6 @@ UNRECORDED = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after a turn the SDK did not record (an error, a blocked prompt, SAFETY, "
-    "RECITATION, MAX_TOKENS without text) Chat.regenerate() sends the exchange before it "
-    "again: the view drops the shown exchange and shows the earlier message twice, the "
-    "history swaps the earlier reply",
-)
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("case", UNRECORDED, ids=[c.id for c in UNRECORDED])
 def test_chat_regenerate_after_an_unrecorded_turn_asks_the_last_message_again(
@@ -849,12 +842,6 @@ def test_chat_regenerate_after_an_unrecorded_turn_asks_the_last_message_again(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a chat's saved-notebook text/markdown is built from chat.history, so a failed "
-    "reply (its message, partial text and error) is missing from a notebook saved without "
-    "widget state, where a StreamView's partial answer is kept",
-)
 @pytest.mark.timeout(30)
 def test_a_saved_chat_shows_a_failed_reply_with_its_partial_text(ctx: Context) -> None:
     case = next(c for c in CASES if c.id == "dropped")
