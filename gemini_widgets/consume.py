@@ -21,6 +21,7 @@ import queue
 import threading
 from collections import deque
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from dataclasses import replace
 from typing import Any, Protocol, TypeAlias
 
 from google.genai import types
@@ -315,7 +316,12 @@ class _Pump:
                 on_retry(item, state)
             return False
         if kind == _ERROR:
-            state.fail(describe_error(item, chunks_received=len(state.responses)))
+            error = describe_error(item, chunks_received=len(state.responses))
+            if state.retry is not None and not state.responses:
+                error = replace(
+                    error, message=f"{error.message} Gave up after {state.retry.attempt} attempts."
+                )
+            state.fail(error)
         else:
             state.end()
         return True

@@ -182,7 +182,8 @@ CASES = [
             "rate limit or quota reached; wait and retry, or lower the request rate "
             "(Gemini suggests 0 s)",
             "Resource has been exhausted (e.g. check quota).",
-        ),
+        )
+        + f" Gave up after {ATTEMPTS} attempts.",
         times=None,
         requests=ATTEMPTS,
         retry_cause="429 RESOURCE_EXHAUSTED",
@@ -214,7 +215,8 @@ CASES = [
             "UNAVAILABLE",
             "the model is overloaded; retry in a moment",
             "The model is overloaded. Please try again later.",
-        ),
+        )
+        + f" Gave up after {ATTEMPTS} attempts.",
         times=None,
         requests=ATTEMPTS,
         retry_cause="503 UNAVAILABLE",
