@@ -148,3 +148,36 @@ def test_dark_theme(lab):
     lab.screenshot("dark", locator=lab.page.locator(".gw-chat"))
     lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
     assert light != dark
+
+
+def test_attached_files_reach_the_model_as_parts(lab, tmp_path):
+    """The Attach button's file picker: chips show the chosen files, and the message goes
+    out with each file as inline data of its type."""
+    image = tmp_path / "chart.png"
+    image.write_bytes(bytes.fromhex("89504e470d0a1a0a") + b"\0" * 64)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("tide tables for Lisbon", encoding="utf-8")
+    lab.write(CHAT_CELL, HELPERS).open()
+    lab.run_all()
+    chat = lab.page.locator(".gw-chat")
+    chat.wait_for()
+    lab.page.locator(".gw-chat .gw-files").set_input_files([str(image), str(notes)])
+    expect(chat.locator(".gw-chips .gw-chip")).to_have_text(["chart.png", "notes.txt"])
+    send(lab, "What do these show?")
+    wait_idle_chat(lab)
+    expect(chat.locator(".gw-chips .gw-chip")).to_have_count(0)  # cleared once sent
+    expect(chat.locator(".gw-message.gw-user .gw-chip")).to_have_text(["chart.png", "notes.txt"])
+    expect(model_messages(lab).last).to_have_attribute("data-status", "done")
+    sent = lab.kernel_output(
+        "import json\n"
+        "body = offline_server().requests[-1].body\n"
+        "parts = body['contents'][-1]['parts']\n"
+        "print(json.dumps([(p.get('inlineData') or p.get('inline_data') or {}).get('mimeType')"
+        " or (p.get('inlineData') or p.get('inline_data') or {}).get('mime_type')"
+        " or p.get('text') for p in parts]))"
+    )
+    assert json.loads(sent.strip().splitlines()[-1]) == [
+        "image/png",
+        "text/plain",
+        "What do these show?",
+    ]
