@@ -4,11 +4,18 @@ Every display of the widget gets a display id; when its content is final, each d
 updated with the widget view plus ``text/markdown`` (and a short ``text/plain``). JupyterLab
 keeps showing the live widget (it ranks the widget view first); GitHub, nbconvert, or a
 notebook opened without widget state shows the Markdown.
+
+That Markdown is model output, shown by renderers we do not control, so it is first made to
+fetch nothing (``safe_markdown.without_remote_fetches``): images become links, raw HTML
+shows as text. The widget's own text (``StreamState.text``, a chat's history and export)
+is left as the model wrote it.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from ..safe_markdown import without_remote_fetches
 
 __all__ = ["StaticFallback"]
 
@@ -41,5 +48,5 @@ class StaticFallback:
         bundle = dict(shown[0] if isinstance(shown, tuple) else shown)  # (data, metadata)
         bundle["text/plain"] = repr(self)
         if markdown:
-            bundle["text/markdown"] = markdown
+            bundle["text/markdown"] = without_remote_fetches(markdown)
         return bundle
