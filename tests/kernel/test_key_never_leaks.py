@@ -717,8 +717,8 @@ def test_the_scanner_finds_the_key_where_it_is(run: Run, server: OfflineGemini, 
     assert all(found.values()), found
     assert scanner.full_hits >= 4, scanner.report()
     # a planted string, independent of the kernel: a 12-character piece and nothing less
-    assert Scanner(key).scan("planted", f"xx{key[7:19]}xx") == 1
-    assert Scanner(key).scan("planted", f"xx{key[7:18]}xx") == 0
+    assert Scanner(key).scan("planted", f"~~{key[7:19]}~~") == 1
+    assert Scanner(key).scan("planted", f"~~{key[7:18]}~~") == 0  # no key character around it
     assert Scanner(key).scan("planted", f'{{"k": "{key.upper()}"}}') == len(key) - WINDOW + 1
 
 
