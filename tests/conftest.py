@@ -35,6 +35,20 @@ def client(server: OfflineGemini) -> genai.Client:
     )
 
 
+@pytest.fixture(scope="session")
+def ipython():
+    """The process's one IPython test shell, with the extension loaded.
+
+    ``globalipapp.get_ipython`` imported before the shell starts stays a function that
+    returns None once it has started, so every test module asks for the shell here.
+    """
+    from IPython.testing import globalipapp
+
+    shell = globalipapp.start_ipython() or globalipapp.get_ipython()
+    shell.run_line_magic("load_ext", "gemini_widgets")
+    return shell
+
+
 @pytest.fixture
 def model() -> str:
     return MODEL

@@ -618,12 +618,8 @@ CHATS = {"magic_chat", "chat", "chat_async"}
 
 
 @pytest.fixture(scope="module")
-def ip() -> Any:
-    from IPython.testing.globalipapp import get_ipython
-
-    shell = get_ipython()
-    shell.run_line_magic("load_ext", "gemini_widgets")
-    return shell
+def ip(ipython: Any) -> Any:
+    return ipython
 
 
 @pytest.fixture(scope="module")

@@ -5,16 +5,13 @@ from __future__ import annotations
 import pydantic
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import get_ipython
 
 from gemini_widgets import client as factory
 
 
 @pytest.fixture(scope="module")
-def ip():
-    shell = get_ipython()
-    shell.run_line_magic("load_ext", "gemini_widgets")
-    return shell
+def ip(ipython):
+    return ipython
 
 
 @pytest.fixture
