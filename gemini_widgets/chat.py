@@ -117,14 +117,7 @@ class Chat:
         request = self._request_for(contents, asynchronous=False)
         state = self._state
         try:  # Kernel -> Interrupt still ends the turn (as stopped) before it propagates
-            consume(
-                request.opener(),
-                _Sink(self.view),
-                state=state,
-                stop=self._stop,
-                retry=self.options.retry,
-                idle_timeout=self.options.timeout,
-            )
+            consume(request.opener(), **self._reading(state))
         finally:
             self._end_turn(state)
         return state
@@ -255,14 +248,7 @@ class Chat:
         request = self._request_for(contents, asynchronous=True)
         state = self._state
         try:  # a cancelled task still ends the turn (as stopped)
-            await aconsume(
-                request.async_opener(),
-                _Sink(self.view),
-                state=state,
-                stop=self._stop,
-                retry=self.options.retry,
-                idle_timeout=self.options.timeout,
-            )
+            await aconsume(request.async_opener(), **self._reading(state))
         finally:
             self._end_turn(state)
         return state
@@ -271,14 +257,7 @@ class Chat:
         self, request: StreamRequest, continuation: StreamRequest, state: StreamState
     ) -> StreamState:
         try:
-            await aconsume(
-                continuation.async_opener(),
-                _Sink(self.view),
-                state=state,
-                stop=self._stop,
-                retry=self.options.retry,
-                idle_timeout=self.options.timeout,
-            )
+            await aconsume(continuation.async_opener(), **self._reading(state))
         finally:
             if state.error is None and not state.stopped:
                 # The SDK chat saw only the cut-short reply (and recorded it only if it ended
@@ -292,6 +271,17 @@ class Chat:
                 )
             self._end_turn(state)
         return state
+
+    def _reading(self, state: StreamState) -> dict[str, Any]:
+        """How every reply is read: into the view, stoppable, with the chat's retries and
+        timeout."""
+        return {
+            "sink": _Sink(self.view),
+            "state": state,
+            "stop": self._stop,
+            "retry": self.options.retry,
+            "idle_timeout": self.options.timeout,
+        }
 
     def _request_for(self, contents: Any, *, asynchronous: bool) -> StreamRequest:
         session = self._session_of_kind(asynchronous=asynchronous)
