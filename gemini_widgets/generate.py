@@ -98,9 +98,7 @@ def stream(
         view = StreamView(model=model, backend=backend)
         display(view)
     request = StreamRequest(client, model, contents, generation_config)
-    ran = view.run(
-        request, background=background, retry=options.retry, idle_timeout=options.timeout
-    )
+    ran = view.run(request, background=background, options=options)
     if isinstance(ran, asyncio.Task):
         return BackgroundStream(view, ran)
     problem = attach_parsed(ran, generation_config)

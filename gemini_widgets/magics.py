@@ -233,8 +233,7 @@ class GeminiMagics(Magics):
         ran = view.run(
             request,
             background=args.background,
-            retry=options.retry,
-            idle_timeout=options.timeout,
+            options=options,
             on_complete=on_complete,
         )
         if isinstance(ran, asyncio.Task):

@@ -24,6 +24,7 @@ from anywidget.experimental import command
 from ..consume import AsyncStream, StopSignal, SyncStream, aconsume, consume
 from ..request import StreamRequest
 from ..retry import RetryNotice, RetryPolicy
+from ..settings import StreamOptions
 from ..stream import Delta, StreamState
 from .assets import RendererAssets, shared_assets
 from .deltas import DeltaSender
@@ -33,6 +34,8 @@ from .outcome import final_status, notice_for
 __all__ = ["StreamView"]
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
+NO_RETRY = StreamOptions(retry=None, timeout=None)
+"""What a view reads with unless told: a bare stream, no retries, no timeout."""
 
 
 class StreamView(StaticFallback, anywidget.AnyWidget):
@@ -73,8 +76,7 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
         self.state: StreamState | None = None
         self.request: StreamRequest | None = None
         """What was asked (set by ``run``): needed to continue a cut-short answer."""
-        self._retry: RetryPolicy | None = None
-        self._idle_timeout: float | None = None
+        self._options = NO_RETRY
         self._on_complete: Callable[[StreamState], None] | None = None
         self._stop = StopSignal()
         self._task: asyncio.Task[StreamState] | None = None
@@ -87,23 +89,20 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
         request: StreamRequest,
         *,
         background: bool = False,
-        retry: RetryPolicy | None = None,
-        idle_timeout: float | None = None,
+        options: StreamOptions = NO_RETRY,
         on_complete: Callable[[StreamState], None] | None = None,
     ) -> StreamState | asyncio.Task[StreamState]:
-        """Stream ``request`` here, retrying before the first token as ``retry`` says.
+        """Stream ``request`` here, with ``options``' retries and timeout.
 
         The request is kept, so a cut-short answer can be continued (``continue_answer``,
         or the Continue button). ``on_complete`` is called with the state when the answer
         ends whole after a continuation (a chat records the turn then).
         """
-        self.request = request
-        self._retry, self._idle_timeout, self._on_complete = retry, idle_timeout, on_complete
+        self.request, self._options, self._on_complete = request, options, on_complete
+        reading = {"retry": options.retry, "idle_timeout": options.timeout}
         if background:
-            return self.consume_in_background(
-                request.async_opener(), retry=retry, idle_timeout=idle_timeout
-            )
-        return self.consume(request.opener(), retry=retry, idle_timeout=idle_timeout)
+            return self.consume_in_background(request.async_opener(), **reading)
+        return self.consume(request.opener(), **reading)
 
     def continue_answer(
         self, *, background: bool = False
@@ -127,13 +126,13 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
             self.error = self.notice = ""
             self.can_continue = False
             self.status = "waiting"
-        options = {"retry": self._retry, "idle_timeout": self._idle_timeout}
+        reading = {"retry": self._options.retry, "idle_timeout": self._options.timeout}
         if background:
-            task = self.consume_in_background(request.async_opener(), state=state, **options)
+            task = self.consume_in_background(request.async_opener(), state=state, **reading)
             task.add_done_callback(lambda done: self._completed(state))
             return task
         try:
-            return self.consume(request.opener(), state=state, **options)
+            return self.consume(request.opener(), state=state, **reading)
         finally:
             self._completed(state)
 
