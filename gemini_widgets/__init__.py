@@ -4,16 +4,34 @@ from gemini_widgets import stream, StreamView
 result = stream("Explain binary search", temperature=0.2)
 """
 
-from .chat import Chat
-from .client import Backend, MissingApiKeyError, current_backend, get_client, use_backend
-from .consume import StopSignal, aconsume, consume
-from .errors import StreamError
-from .generate import BackgroundStream, stream
-from .settings import SettingsError, build_config
-from .stream import Delta, StreamState
-from .widgets import StreamView
+from ._lazy_names import lazy_names
 
 __version__ = "0.1.0"
+
+# Each public name -> the submodule that defines it, imported on first use (PEP 562): one
+# line per name. (No `if TYPE_CHECKING:` imports: they would be a second list to keep in step.)
+_PUBLIC = {
+    "Backend": "client",
+    "BackgroundStream": "generate",
+    "Chat": "chat",
+    "Delta": "stream",
+    "MissingApiKeyError": "client",
+    "SettingsError": "settings",
+    "StopSignal": "consume",
+    "StreamError": "errors",
+    "StreamState": "stream",
+    "StreamView": "widgets",
+    "aconsume": "consume",
+    "build_config": "settings",
+    "consume": "consume",
+    "current_backend": "client",
+    "get_client": "client",
+    "stream": "generate",
+    "use_backend": "client",
+}
+
+__getattr__, __dir__ = lazy_names(__name__, _PUBLIC)
+__all__ = sorted([*_PUBLIC, "load_ipython_extension"])
 
 
 def load_ipython_extension(ipython):
@@ -21,25 +39,3 @@ def load_ipython_extension(ipython):
     from .magics import load_ipython_extension as load
 
     load(ipython)
-
-
-__all__ = [
-    "Backend",
-    "BackgroundStream",
-    "Chat",
-    "Delta",
-    "MissingApiKeyError",
-    "SettingsError",
-    "StopSignal",
-    "StreamError",
-    "StreamState",
-    "StreamView",
-    "aconsume",
-    "build_config",
-    "consume",
-    "current_backend",
-    "get_client",
-    "load_ipython_extension",
-    "stream",
-    "use_backend",
-]

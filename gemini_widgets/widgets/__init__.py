@@ -1,5 +1,15 @@
-"""anywidget views. The ESM and CSS are files in ``gemini_widgets/static``, built from ``js/``."""
+"""anywidget views. The ESM and CSS are files in ``gemini_widgets/static``, built from ``js/``.
 
-from .stream_view import StreamView
+Imported on first use, so the widget-free modules here (``deltas``) load no
+ipywidgets or anywidget.
+"""
 
-__all__ = ["StreamView"]
+from .._lazy_names import lazy_names
+
+# Each public name -> the submodule that defines it: one line per name.
+_PUBLIC = {
+    "StreamView": "stream_view",
+}
+
+__getattr__, __dir__ = lazy_names(__name__, _PUBLIC)
+__all__ = sorted(_PUBLIC)
