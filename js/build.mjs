@@ -1,10 +1,14 @@
 // Bundles js/src into gemini_widgets/static (shipped in the wheel): `npm run build`.
-// Output is deterministic, so a rebuild from `npm ci` reproduces the committed files.
+// Output is deterministic, so a rebuild from `npm ci` reproduces the committed files;
+// test/static.test.js builds into a temporary directory (`node build.mjs DIR`) and checks that.
 import * as esbuild from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-const STATIC = new URL('../gemini_widgets/static/', import.meta.url).pathname;
+const STATIC = process.argv[2]
+  ? `${resolve(process.argv[2])}/`
+  : new URL('../gemini_widgets/static/', import.meta.url).pathname;
 
 // One line per entry point: output name (in static/) -> source.
 const SCRIPTS = {
