@@ -214,7 +214,7 @@ async def aconsume(
                 arrived.clear()
                 try:
                     await asyncio.wait_for(arrived.wait(), pump.wait_budget())
-                except asyncio.TimeoutError:  # the builtin TimeoutError only from 3.11
+                except TimeoutError:
                     if pump.on_quiet():
                         break
                     continue
