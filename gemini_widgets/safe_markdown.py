@@ -27,9 +27,10 @@ which rewrites the source so that it reads the same and loads nothing:
 
 Code (spans, fenced and indented blocks) is left exactly as it is: its text renders as code.
 The regions are found with markdown-it-py (CommonMark with GFM tables, as JupyterLab, GitHub
-and VS Code parse), not with regexes, and the source is edited in place, so everything else
-keeps its bytes (line endings become ``\\n``). The rewrite is repeated until a parse finds
-nothing left (an image's alt text can hold another image); the result is idempotent.
+and VS Code parse), not with regexes, and the source is edited in place (``markdown_offsets``
+says where each parsed piece came from), so everything else keeps its bytes (line endings
+become ``\\n``). The rewrite is repeated until a parse finds nothing left (an image's alt
+text can hold another image); the result is idempotent.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import validateLink
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+
+from .markdown_offsets import SourceMap, Unmappable
 
 __all__ = ["IMAGE_MARK", "without_remote_fetches"]
 
@@ -119,19 +122,14 @@ class _Found:
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
 
 
-class _Unmappable(Exception):
-    pass
-
-
 def _edits(text: str) -> list[Edit] | None:
     """What to change in ``text``; None if it cannot be parsed reliably (too deep)."""
     env: dict[str, Any] = {}
     tokens = _MD.parse(text, env)
     if any(token.level >= _MAX_NESTING - 2 for token in tokens):
         return None
-    lines = _Lines(text)
+    source = SourceMap(text)
     edits: list[Edit] = []
-    cursors: dict[int, int] = {}  # table row line -> where its next cell is looked for
     row = 0
     try:
         for index, token in enumerate(tokens):
@@ -140,23 +138,23 @@ def _edits(text: str) -> list[Edit] | None:
                 # holds. Even a block of allowed tags: renderers disagree on where an HTML
                 # block ends (mistune, nbconvert's, runs `- <b>` on into the next line, which
                 # markdown-it reads as a code span), and a block is raw to its end.
-                start = lines.start(token.map[0])
-                at = text.find("<", start, lines.end(token.map[0]))
+                start = source.line_start(token.map[0])
+                at = text.find("<", start, source.line_end(token.map[0]))
                 if at < 0:
-                    raise _Unmappable
+                    raise Unmappable
                 edits.append((at, at + 1, "&lt;"))
             elif token.type == "inline" and token.content:
                 parent = tokens[index - 1] if index else None
-                edits += _token_edits(text, lines, token, parent, env, cursors)
+                edits += _token_edits(source, token, parent, env)
             elif token.type == "tr_open" and token.map:
                 row = token.map[0]
             elif token.type == "tr_close":
                 # Cells past the header's count are dropped by markdown-it (and GFM), but
                 # not by every renderer: they are looked at too.
-                for cell in _extra_cells(text[cursors.get(row, lines.start(row)) : lines.end(row)]):
+                for cell in _extra_cells(source.rest_of_row(row)):
                     extra = Token("inline", "", 0, content=cell, map=[row, row + 1])
-                    edits += _token_edits(text, lines, extra, _CELL, env, cursors)
-    except _Unmappable:
+                    edits += _token_edits(source, extra, _CELL, env)
+    except Unmappable:
         return None
     return edits
 
@@ -165,18 +163,13 @@ _CELL = Token("td_open", "td", 1)
 
 
 def _token_edits(
-    text: str,
-    lines: _Lines,
-    token: Token,
-    parent: Token | None,
-    env: dict[str, Any],
-    cursors: dict[int, int],
+    source: SourceMap, token: Token, parent: Token | None, env: dict[str, Any]
 ) -> list[Edit]:
     found = _inline_findings(token, env)
     if found:
-        return _inline_edits(token.content, found, _offsets(text, lines, token, parent, cursors))
+        return _inline_edits(token.content, found, source.offsets(token, parent))
     if parent is not None and parent.type in ("th_open", "td_open"):
-        _offsets(text, lines, token, parent, cursors)  # moves the row's cursor on
+        source.offsets(token, parent)  # moves the row's cursor on
     return []
 
 
@@ -210,7 +203,7 @@ def _inline_findings(token: Token, env: dict[str, Any]) -> list[_Found]:
 def _inline_edits(content: str, found: list[_Found], offsets: list[int]) -> list[Edit]:
     def at(k: int) -> int:
         if offsets[k] < 0:
-            raise _Unmappable
+            raise Unmappable
         return offsets[k]
 
     def after(k: int) -> int:  # the source offset just after content[k - 1]
@@ -259,89 +252,6 @@ def _as_code_block(text: str) -> str:
     runs = [len(run) for run in re.findall(r"`+", text)]
     fence = "`" * max(3, max(runs, default=0) + 1)
     return f"{fence}text\n{text}\n{fence}\n"
-
-
-# ---- from inline content back to the source -------------------------------------------
-
-
-class _Lines:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
-
-    def start(self, line: int) -> int:
-        if not 0 <= line < len(self.starts):
-            raise _Unmappable
-        return self.starts[line]
-
-    def end(self, line: int) -> int:
-        """Where the line ends, before its newline."""
-        following = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
-        return max(self.start(line), following)
-
-
-def _offsets(
-    text: str, lines: _Lines, token: Token, parent: Token | None, cursors: dict[int, int]
-) -> list[int]:
-    """For each character of ``token.content`` (and one past its end), its offset in
-    ``text``; -1 for characters the block parser made up (spaces from a split tab).
-
-    markdown-it builds inline content from source lines by taking off container prefixes
-    (``>``, list indentation) and the block's own markup, and trimming the ends: each
-    content line is the end of its source line (a paragraph), the middle of it (an ATX
-    heading, before a closing ``#`` run), or a table cell, where ``\\|`` became ``|``.
-    """
-    if token.map is None or parent is None:
-        raise _Unmappable
-    content = token.content
-    first = token.map[0]
-    if parent.type in ("th_open", "td_open"):
-        return _cell_offsets(text, lines, first, content, cursors)
-    offsets: list[int] = []
-    pieces = content.split("\n")
-    for j, piece in enumerate(pieces):
-        line_start, line_end = lines.start(first + j), lines.end(first + j)
-        source = text[line_start:line_end]
-        body = piece.lstrip(" \t")
-        if j < len(pieces) - 1:
-            position = len(source) - len(body)  # a line the content goes on after
-        else:
-            # The last: trimmed at the end, and an ATX heading's closing `#`s are off.
-            position = source.rfind(body)
-            rest = source[position + len(body) :]
-            atx = parent.type == "heading_open" and parent.markup.startswith("#")
-            if rest.strip() and not (atx and not rest.strip().strip("#")):
-                raise _Unmappable
-        if position < 0 or not source.startswith(body, position):
-            raise _Unmappable
-        offsets += [-1] * (len(piece) - len(body))
-        offsets += range(line_start + position, line_start + position + len(body))
-        if j < len(pieces) - 1:
-            offsets.append(line_end)  # the newline
-    offsets.append(offsets[-1] + 1 if offsets and offsets[-1] >= 0 else -1)
-    return offsets
-
-
-def _cell_offsets(
-    text: str, lines: _Lines, line: int, content: str, cursors: dict[int, int]
-) -> list[int]:
-    start = cursors.get(line, lines.start(line))
-    if not content:
-        return [start]
-    # A `|` in a cell's content was written `\|`; anything between cells is spaces and `|`,
-    # so the first match after the previous cell is this cell.
-    pattern = "".join(r"\\\|" if char == "|" else re.escape(char) for char in content)
-    match = re.compile(pattern).search(text, start, lines.end(line))
-    if match is None:
-        raise _Unmappable
-    offsets, at = [], match.start()
-    for char in content:
-        at += char == "|"
-        offsets.append(at)
-        at += 1
-    offsets.append(at)
-    cursors[line] = match.end()
-    return offsets
 
 
 # ---- the parser and its hooks ---------------------------------------------------------
