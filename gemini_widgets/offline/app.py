@@ -87,6 +87,8 @@ class ServerState:
     requests: list[RecordedRequest] = field(default_factory=list)
     answers: AnswerMemory = field(default_factory=AnswerMemory)
     """What it wrote, so a request to continue a cut-short answer gets exactly the rest."""
+    continue_prompts: frozenset[str] | None = None
+    """The user turns that ask to continue; ``None``: any, after a cut-short answer."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, request: RecordedRequest) -> None:
@@ -95,7 +97,8 @@ class ServerState:
 
     def reply_for(self, request: ParsedRequest, model: OfflineModel) -> Reply:
         rng = self._rng_for(request)
-        continuation = ContinuationResponder(self.answers).respond(request, model, rng)
+        asking = ContinuationResponder(self.answers, self.continue_prompts)
+        continuation = asking.respond(request, model, rng)
         if continuation is not None:
             return continuation
         for responder in (self.scripts, *self.replays):
@@ -259,7 +262,7 @@ class ActionHandler(_GeminiHandler):
         reply = self._shape_reply(self.state.reply_for(request, model), fault)
         if action == "generateContent":
             await asyncio.sleep(self._first_delay(fault))
-            return self._send_json(_merge_reply(reply))
+            return self._send_json(merge_chunks(reply.chunks))
         await self._stream(reply, fault)
 
     def _fault_for(self, request: ParsedRequest) -> Fault:
@@ -361,7 +364,3 @@ def _count_tokens_body(request: ParsedRequest) -> dict[str, Any]:
         "totalTokens": total,
         "promptTokensDetails": [{"modality": "TEXT", "tokenCount": total}],
     }
-
-
-def _merge_reply(reply: Reply) -> dict[str, Any]:
-    return merge_chunks(reply.chunks)

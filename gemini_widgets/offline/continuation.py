@@ -1,10 +1,13 @@
 """Continuing a cut-short answer, as the model that wrote it would.
 
-The server remembers the answers it wrote (whole: before a fault, ``max_output_tokens`` or
-a stop sequence cut them). A request whose last
-turn is the package's ``CONTINUE_PROMPT``, after a model turn holding the start of one of
-them, is answered with exactly the rest, so a dropped 5,000-word answer can be completed
-and tested for nothing lost or repeated.
+The server remembers the answers it wrote, whole (before a fault, ``max_output_tokens`` or a
+stop sequence cut them). A request whose contents end with a model turn holding the start of
+one of them, then a user turn, is a request to go on: it is answered with exactly the rest,
+so a dropped 5,000-word answer can be completed and tested for nothing lost or repeated.
+
+It is recognised from the request alone, as a real model sees it: whatever the user turn
+says (a server can be given the exact wordings to accept, ``continue_prompts``). A model turn
+that is a whole answer the server wrote is a finished answer, not the start of one.
 """
 
 from __future__ import annotations
@@ -14,17 +17,12 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..request import CONTINUE_PROMPT
 from .catalogue import OfflineModel
-from .chunking import Answer, apply_config, build_chunks, split_into_pieces
-from .responders import Reply
+from .chunking import Answer, split_into_pieces
+from .responders import Reply, reply_for_answers
 from .wire import ParsedRequest, parts_text
 
 __all__ = ["AnswerMemory", "ContinuationResponder"]
-
-NOT_REMEMBERED = (
-    "\n\n(The offline server has no record of the answer this continues, so it ends here.)"
-)
 
 
 @dataclass
@@ -50,7 +48,13 @@ class AnswerMemory:
                     self._answers.popleft()
 
     def rest_of(self, partial: str) -> str | None:
+        """What follows ``partial`` in the newest answer it starts; ``None`` when it starts
+        none, or is itself a whole answer."""
+        if not partial.strip():
+            return None
         with self._lock:
+            if partial in self._answers:
+                return None
             for answer in reversed(self._answers):
                 if len(answer) > len(partial) and answer.startswith(partial):
                     return answer[len(partial) :]
@@ -64,23 +68,23 @@ class AnswerMemory:
 @dataclass
 class ContinuationResponder:
     memory: AnswerMemory
+    prompts: frozenset[str] | None = None
+    """The user turns that ask to go on; ``None``: any user turn after a cut-short answer."""
     words_per_chunk: tuple[int, int] = (2, 8)
 
     def respond(
         self, request: ParsedRequest, model: OfflineModel, rng: random.Random
     ) -> Reply | None:
-        contents = request.contents
-        if len(contents) < 2 or contents[-2].role != "model":
+        *earlier, asked = request.contents
+        answered: list[str] = []  # a streamed answer may come back as one turn per chunk
+        while earlier and earlier[-1].role == "model":
+            answered.insert(0, parts_text(earlier.pop().parts or []))
+        if asked.role == "model" or not answered:
             return None
-        if parts_text(contents[-1].parts or []).strip() != CONTINUE_PROMPT:
+        if self.prompts is not None and parts_text(asked.parts or []).strip() not in self.prompts:
             return None
-        partial = parts_text(contents[-2].parts or [])
-        rest = self.memory.rest_of(partial) or NOT_REMEMBERED
+        rest = self.memory.rest_of("".join(answered))
+        if rest is None:
+            return None
         answer = Answer(pieces=split_into_pieces(rest, rng, self.words_per_chunk))
-        chunks = build_chunks(
-            request,
-            [apply_config(answer, request.config)],
-            model_version=model.name,
-            include_thoughts=False,
-        )
-        return Reply(chunks)
+        return reply_for_answers(request, model, [answer], include_thoughts=False)

@@ -20,7 +20,14 @@ from .demo import write_demo_answer
 from .schema_answer import answer_for_schema
 from .wire import ParsedRequest
 
-__all__ = ["DemoResponder", "Reply", "Responder", "Script", "ScriptedResponder"]
+__all__ = [
+    "DemoResponder",
+    "Reply",
+    "Responder",
+    "Script",
+    "ScriptedResponder",
+    "reply_for_answers",
+]
 
 
 @dataclass
@@ -49,6 +56,19 @@ def _include_thoughts(request: ParsedRequest, model: OfflineModel) -> tuple[bool
     return thinks, shown
 
 
+def reply_for_answers(
+    request: ParsedRequest, model: OfflineModel, answers: list[Answer], *, include_thoughts: bool
+) -> Reply:
+    """The chunks of ``answers`` (one per candidate), cut as the generation config says."""
+    chunks = build_chunks(
+        request,
+        [apply_config(answer, request.config) for answer in answers],
+        model_version=model.name,
+        include_thoughts=include_thoughts,
+    )
+    return Reply(chunks, whole_text=answers[0].text)
+
+
 @dataclass
 class DemoResponder:
     """Writes a believable Markdown answer about the prompt (see ``demo.py``)."""
@@ -58,7 +78,6 @@ class DemoResponder:
     def respond(self, request: ParsedRequest, model: OfflineModel, rng: random.Random) -> Reply:
         thinks, shown = _include_thoughts(request, model)
         answers = []
-        whole: list[str] = []
         for _ in range(request.config.candidate_count or 1):
             mime = request.config.response_mime_type
             if mime in ("application/json", "text/x.enum"):
@@ -75,10 +94,8 @@ class DemoResponder:
                 pieces=split_into_pieces(text, rng, self.words_per_chunk),
                 thoughts=split_into_pieces(thoughts, rng, (6, 14)) if thinks else [],
             )
-            answers.append(apply_config(answer, request.config))
-            whole.append(text)
-        chunks = build_chunks(request, answers, model_version=model.name, include_thoughts=shown)
-        return Reply(chunks, whole_text=whole[0])
+            answers.append(answer)
+        return reply_for_answers(request, model, answers, include_thoughts=shown)
 
 
 PromptMatch = str | re.Pattern[str] | Callable[[ParsedRequest], bool] | None
@@ -125,18 +142,8 @@ class ScriptedResponder:
         for script in self.scripts:
             if script.matches(request):
                 _, shown = _include_thoughts(request, model)
-                answer = Answer(
-                    pieces=list(script.chunks),
-                    thoughts=list(script.thoughts),
-                    finish_reason=script.finish_reason,
-                )
-                chunks = build_chunks(
-                    request,
-                    [apply_config(answer, request.config)],
-                    model_version=model.name,
-                    include_thoughts=shown,
-                )
-                return Reply(chunks, whole_text="".join(script.chunks))
+                answer = Answer(list(script.chunks), list(script.thoughts), script.finish_reason)
+                return reply_for_answers(request, model, [answer], include_thoughts=shown)
         return None
 
     @classmethod

@@ -45,7 +45,10 @@ class OfflineGemini:
         deterministic: bool = False,
         scripts: str | Path | None = None,
         allow_remote: bool = False,
+        continue_prompts: Iterable[str] | None = None,
     ) -> None:
+        """``continue_prompts``: the exact user turns (stripped) that ask to continue a
+        cut-short answer; by default any user turn after one is answered with its rest."""
         if not allow_remote and not _is_loopback(host):
             raise ValueError(
                 f"The offline server binds loopback only; {host!r} is not a loopback address. "
@@ -53,11 +56,14 @@ class OfflineGemini:
             )
         self.host = host
         self._requested_port = port
+        if continue_prompts is not None:
+            continue_prompts = frozenset(p.strip() for p in continue_prompts)
         self.state = ServerState(
             pacing=pacing if pacing is not None else Pacing.from_env(),
             require_key=require_key,
             api_keys=frozenset(api_keys) if api_keys is not None else None,
             deterministic=deterministic,
+            continue_prompts=continue_prompts,
         )
         if scripts is not None:
             self.state.scripts = ScriptedResponder.from_file(scripts)
