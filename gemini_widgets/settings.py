@@ -2,9 +2,12 @@
 
 Users (``stream(..., temperature=0.2)``, ``%%gemini -t 0.2``, ``Chat(system=...)``) speak in
 short names; the SDK speaks ``GenerateContentConfig``. ``SETTINGS`` is the table between the
-two: every front end (keyword arguments, magic options, traitlets defaults) reads it, so a
-setting is declared once. Any other ``GenerateContentConfig`` field passes through by its
-own name and the SDK's pydantic model validates it.
+two, and every front end is made from it: the ``stream()``/``Chat`` keywords (their
+signatures and docstrings: ``setting_keywords.py``), the ``%%gemini`` flags and the
+``%config GeminiMagics`` defaults (``magic_options.py``). A setting added to the table alone
+is all of them. Any other ``GenerateContentConfig`` field passes through by its own name and
+the SDK's pydantic model validates it. ``READING_OPTIONS`` does the same for how a stream is
+read (retries, timeout).
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from typing import Any
 import pydantic
 from google.genai import types
 
-from .retry import RetryPolicy, RetrySetting, retry_policy
+from .retry import DEFAULT_RETRY, RetryPolicy, RetrySetting, retry_policy
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "READING_OPTIONS",
     "SETTINGS",
+    "ReadingOption",
     "Setting",
     "SettingsError",
     "StreamOptions",
@@ -41,13 +46,48 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Setting:
-    """A user-facing option and the ``GenerateContentConfig`` field it sets."""
+    """A user-facing option: its name in every front end and the config field it sets.
+
+    The ``stream()``/``Chat`` keyword, the ``%%gemini`` flag and the ``GeminiMagics`` default
+    are all made from these fields; nothing else declares a setting.
+    """
 
     name: str
     type: type
+    """float, int, str, bool (a ``%%gemini`` switch), list (a repeatable flag) or object."""
     help: str
     check: Callable[[Any], str | None] | None = None
     """Returns the reason a value is wrong (completing "... must be ..."), or None."""
+    field: str = ""
+    """The ``GenerateContentConfig`` field it sets, dotted into a nested one
+    (``thinking_config.thinking_budget``); empty for the field of its own name."""
+    to_config: Callable[[Any], Mapping[str, Any]] | None = None
+    """For a value that sets more than ``field`` (or nothing): the fields it sets, by path."""
+    aliases: tuple[str, ...] = ()
+    """``%%gemini`` spellings beside ``--name-with-dashes``, such as ``-t``."""
+    flag: bool = True
+    """False when ``%%gemini`` reads it its own way (``--schema VAR`` names a variable)."""
+    magic_default: bool = False
+    """Also a ``%config GeminiMagics.<name>`` default, listed by ``%gemini config``."""
+    interpolated: bool = False
+    """``%%gemini`` fills ``{var}`` in it from the user's variables, as in the cell."""
+
+    @property
+    def config_field(self) -> str:
+        return self.field or self.name
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return (*self.aliases, "--" + self.name.replace("_", "-"))
+
+    @property
+    def flag_action(self) -> str | None:
+        """How the ``%%gemini`` flag reads: a switch, a repeatable option, or one value."""
+        return {bool: "store_true", list: "append"}.get(self.type)
+
+    def config_values(self, value: Any) -> Mapping[str, Any]:
+        """What a checked value sets, as ``{dotted field: value}``."""
+        return self.to_config(value) if self.to_config else {self.config_field: value}
 
 
 def _between(low: float, high: float) -> Callable[[Any], str | None]:
@@ -62,26 +102,129 @@ def _thinking_budget(v: int) -> str | None:
     return None if v == -1 or v >= 0 else "-1 (dynamic), 0 (off) or a positive token count"
 
 
+def _json_mime(wanted: bool) -> dict[str, Any]:
+    return {"response_mime_type": "application/json"} if wanted else {}
+
+
+def _schema_fields(schema: Any) -> dict[str, Any]:
+    return {"response_schema": schema, "response_mime_type": "application/json"}
+
+
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in (
-        Setting("temperature", float, "randomness of sampling, 0-2", _between(0, 2)),
-        Setting("top_p", float, "nucleus sampling mass, 0-1", _between(0, 1)),
-        Setting("top_k", int, "sample from the k most likely tokens", _at_least(1)),
-        Setting("max_output_tokens", int, "stop after this many output tokens", _at_least(1)),
-        Setting("system", str, "system instruction"),
-        Setting("seed", int, "sampling seed: same seed and prompt, same answer"),
-        Setting("stop", list, "stop sequences (at most 5)"),
-        Setting("candidates", int, "number of candidate answers, 1-8", _between(1, 8)),
+        Setting(
+            "temperature",
+            float,
+            "randomness of sampling, 0-2",
+            _between(0, 2),
+            aliases=("-t",),
+            magic_default=True,
+        ),
+        Setting("top_p", float, "nucleus sampling mass, 0-1", _between(0, 1), magic_default=True),
+        Setting(
+            "top_k", int, "sample from the k most likely tokens", _at_least(1), magic_default=True
+        ),
+        Setting(
+            "max_output_tokens",
+            int,
+            "stop after this many output tokens",
+            _at_least(1),
+            magic_default=True,
+        ),
+        Setting(
+            "system",
+            str,
+            "system instruction",
+            field="system_instruction",
+            aliases=("-s",),
+            magic_default=True,
+            interpolated=True,
+        ),
+        Setting(
+            "seed", int, "sampling seed: same seed and prompt, same answer", magic_default=True
+        ),
+        Setting("stop", list, "stop sequences (at most 5)", field="stop_sequences"),
+        Setting(
+            "candidates",
+            int,
+            "number of candidate answers, 1-8",
+            _between(1, 8),
+            field="candidate_count",
+        ),
         Setting(
             "thinking_budget",
             int,
             "thinking tokens: -1 dynamic, 0 off, N at most N",
             _thinking_budget,
+            field="thinking_config.thinking_budget",
+            magic_default=True,
         ),
-        Setting("show_thoughts", bool, "stream the model's thought summaries"),
-        Setting("json", bool, "answer in JSON (response_mime_type application/json)"),
-        Setting("schema", object, "JSON schema: a pydantic model, dict or types.Schema"),
+        Setting(
+            "show_thoughts",
+            bool,
+            "stream the model's thought summaries",
+            field="thinking_config.include_thoughts",
+            magic_default=True,
+        ),
+        Setting(
+            "json",
+            bool,
+            "answer in JSON; the result's .parsed holds the value",
+            field="response_mime_type",
+            to_config=_json_mime,
+        ),
+        Setting(
+            "schema",
+            object,
+            "JSON schema: a pydantic model, dict or types.Schema",
+            field="response_schema",
+            to_config=_schema_fields,
+            flag=False,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ReadingOption:
+    """How a stream is read, beside what is asked: a ``%%gemini`` flag and a ``GeminiMagics``
+    default, validated by ``stream_options`` as the ``stream()``/``Chat`` keyword is."""
+
+    name: str
+    """The ``%%gemini`` flag and the ``%config`` default."""
+    keyword: str
+    """The ``stream_options`` argument: the ``stream()``/``Chat`` keyword, which those
+    signatures declare with its Python-only forms (``retry=False``, ``HttpRetryOptions``)."""
+    type: type
+    default: Any
+    """The ``GeminiMagics`` default."""
+    help: str
+    metavar: str
+    allow_none: bool = False
+    """The default may be None (the flag always takes a value)."""
+
+
+READING_OPTIONS: dict[str, ReadingOption] = {
+    o.name: o
+    for o in (
+        ReadingOption(
+            "retries",
+            "retry",
+            int,
+            DEFAULT_RETRY.attempts,
+            "attempts for a request refused with 429/503 before its first token (1: no retry)",
+            "N",
+        ),
+        ReadingOption(
+            "timeout",
+            "timeout",
+            float,
+            DEFAULT_TIMEOUT,
+            "seconds without a chunk before a stream ends with a message",
+            "S",
+            allow_none=True,
+        ),
     )
 }
 
@@ -98,20 +241,17 @@ def build_config(
     """
     config = _as_config(base)
     fields: dict[str, Any] = config.model_dump(exclude_unset=True)
-    thinking = dict(fields.pop("thinking_config", None) or {})
     for name, value in options.items():
         if value is None:
             continue
         setting = SETTINGS.get(name)
         if setting is not None:
-            value = _checked(setting, value)
-            _apply(name, value, fields, thinking)
+            for path, field_value in setting.config_values(_checked(setting, value)).items():
+                _set_field(fields, path, field_value)
         elif name in _CONFIG_FIELDS:
             fields[name] = value
         else:
             raise SettingsError(_unknown_message(name))
-    if thinking:
-        fields["thinking_config"] = thinking
     if fields.get("response_schema") is not None or fields.get("response_json_schema") is not None:
         fields.setdefault("response_mime_type", "application/json")
     try:
@@ -162,25 +302,18 @@ def _checked(setting: Setting, value: Any) -> Any:
     return value
 
 
-def _apply(name: str, value: Any, fields: dict[str, Any], thinking: dict[str, Any]) -> None:
-    if name == "system":
-        fields["system_instruction"] = value
-    elif name == "stop":
-        fields["stop_sequences"] = value
-    elif name == "candidates":
-        fields["candidate_count"] = value
-    elif name == "thinking_budget":
-        thinking["thinking_budget"] = value
-    elif name == "show_thoughts":
-        thinking["include_thoughts"] = value
-    elif name == "json":
-        if value:
-            fields["response_mime_type"] = "application/json"
-    elif name == "schema":
-        fields["response_schema"] = value
-        fields["response_mime_type"] = "application/json"
-    else:
-        fields[name] = value
+def _set_field(fields: dict[str, Any], path: str, value: Any) -> None:
+    """``fields["thinking_config"]["thinking_budget"] = value`` for
+    ``thinking_config.thinking_budget``, keeping what the nested field already holds."""
+    *parents, leaf = path.split(".")
+    node = fields
+    for part in parents:
+        child = node.get(part)
+        if isinstance(child, pydantic.BaseModel):
+            child = child.model_dump(exclude_unset=True)
+        node[part] = dict(child) if isinstance(child, Mapping) else {}
+        node = node[part]
+    node[leaf] = value
 
 
 def _article(kind: type) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing
+
 import pydantic
 import pytest
 from google.genai import types
@@ -76,3 +78,26 @@ def test_bad_values_get_one_sentence(options, message):
 
 def test_every_setting_has_help():
     assert all(s.help for s in SETTINGS.values())
+
+
+def test_every_setting_sets_a_real_config_field():
+    for setting in SETTINGS.values():
+        model = types.GenerateContentConfig
+        *parents, leaf = setting.config_field.split(".")
+        for part in parents:
+            annotation = model.model_fields[part].annotation
+            model = next(
+                t for t in typing.get_args(annotation) if issubclass(t, pydantic.BaseModel)
+            )
+        assert leaf in model.model_fields, setting.name
+
+
+def test_a_nested_setting_keeps_what_the_config_already_holds_there():
+    base = types.GenerateContentConfig(thinking_config=types.ThinkingConfig(include_thoughts=True))
+    assert build_config(base, thinking_budget=0).thinking_config == types.ThinkingConfig(
+        include_thoughts=True, thinking_budget=0
+    )
+    given = build_config(
+        thinking_config=types.ThinkingConfig(thinking_budget=64), show_thoughts=True
+    )
+    assert given.thinking_config == types.ThinkingConfig(thinking_budget=64, include_thoughts=True)
