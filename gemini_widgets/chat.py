@@ -26,6 +26,7 @@ from .client import current_backend, get_client
 from .consume import StopSignal, aconsume, consume
 from .request import StreamRequest
 from .retry import RetryNotice, RetrySetting
+from .setting_keywords import takes_settings
 from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, build_config, stream_options
 from .stream import Delta, StreamState
 from .widgets.chat_view import ChatView
@@ -46,6 +47,7 @@ class Chat:
     >>> reply = chat.send("Hello")
     """
 
+    @takes_settings
     def __init__(
         self,
         model: str | None = None,

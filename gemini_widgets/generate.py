@@ -13,6 +13,7 @@ from .client import current_backend, get_client
 from .parsing import attach_parsed
 from .request import StreamRequest
 from .retry import RetrySetting
+from .setting_keywords import takes_settings
 from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, build_config, stream_options
 from .stream import StreamState
 from .widgets import StreamView
@@ -57,6 +58,7 @@ class BackgroundStream:
         return f"<BackgroundStream {status}, {len(state.text)} chars>"
 
 
+@takes_settings
 def stream(
     contents: types.ContentListUnion | types.ContentListUnionDict,
     *,
