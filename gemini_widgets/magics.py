@@ -2,7 +2,9 @@
 
 Thin by design: options -> ``settings.build_config`` -> ``client.get_client`` -> the SDK
 stream -> a ``StreamView``. Defaults are traitlets config (``%config GeminiMagics.model``,
-``ipython_config.py``), validated with the same checks as every other front end.
+``ipython_config.py``), validated with the same checks as every other front end. The
+generation options and their defaults are made from ``settings.SETTINGS`` by
+``magic_options``; the options declared here are the magic's own.
 """
 
 from __future__ import annotations
@@ -25,18 +27,19 @@ from .chat import continue_session
 from .client import MissingApiKeyError, current_backend, get_client, use_backend
 from .errors import describe_error
 from .generate import BackgroundStream
+from .magic_options import (
+    READING_DEFAULTS,
+    SETTING_DEFAULTS,
+    SettingDefaults,
+    options_from_args,
+    reading_arguments,
+    setting_arguments,
+    settings_from_args,
+)
 from .parsing import attach_parsed
 from .prompt_inputs import PromptInputError, attachment_part, first_code_block, interpolate
 from .request import StreamRequest
-from .retry import DEFAULT_RETRY
-from .settings import (
-    DEFAULT_MODEL,
-    DEFAULT_TIMEOUT,
-    SETTINGS,
-    SettingsError,
-    build_config,
-    stream_options,
-)
+from .settings import DEFAULT_MODEL, SettingsError, build_config
 from .stream import StreamState
 from .widgets import StreamView
 
@@ -47,69 +50,20 @@ _FORMATS = ("markdown", "text", "code")
 
 
 @magics_class
-class GeminiMagics(Magics):
-    """Defaults for ``%%gemini``; every one can be overridden per cell by an option."""
+class GeminiMagics(Magics, SettingDefaults):
+    """Defaults for ``%%gemini``; every one can be overridden per cell by an option.
+
+    The generation settings' defaults (temperature, system, ...) and retries/timeout come
+    from ``SettingDefaults``, made from the settings tables."""
 
     model = traitlets.Unicode(DEFAULT_MODEL, help="Model to use.").tag(config=True)
-    temperature = traitlets.Float(None, allow_none=True, help=SETTINGS["temperature"].help).tag(
-        config=True
-    )
-    top_p = traitlets.Float(None, allow_none=True, help=SETTINGS["top_p"].help).tag(config=True)
-    top_k = traitlets.Int(None, allow_none=True, help=SETTINGS["top_k"].help).tag(config=True)
-    max_output_tokens = traitlets.Int(
-        None, allow_none=True, help=SETTINGS["max_output_tokens"].help
-    ).tag(config=True)
-    system = traitlets.Unicode(None, allow_none=True, help=SETTINGS["system"].help).tag(config=True)
-    seed = traitlets.Int(None, allow_none=True, help=SETTINGS["seed"].help).tag(config=True)
-    thinking_budget = traitlets.Int(
-        None, allow_none=True, help=SETTINGS["thinking_budget"].help
-    ).tag(config=True)
-    show_thoughts = traitlets.Bool(False, help=SETTINGS["show_thoughts"].help).tag(config=True)
     format = traitlets.Enum(_FORMATS, "markdown", help="How to show the answer.").tag(config=True)
-    retries = traitlets.Int(
-        DEFAULT_RETRY.attempts,
-        help="Attempts for a request that fails with 429/503 before its first token (1: no retry).",
-    ).tag(config=True)
-    timeout = traitlets.Float(
-        DEFAULT_TIMEOUT,
-        allow_none=True,
-        help="Seconds without a chunk before a stream ends with a message (None: no limit).",
-    ).tag(config=True)
-
-    _DEFAULTS = (
-        "temperature",
-        "top_p",
-        "top_k",
-        "max_output_tokens",
-        "system",
-        "seed",
-        "thinking_budget",
-    )
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
         self.chats: dict[str, Any] = {}
         self.last_view: StreamView | None = None
         """The newest answer's view: ``%gemini continue`` continues it."""
-
-    @traitlets.validate(*_DEFAULTS)
-    def _validate_setting(self, proposal: dict[str, Any]) -> Any:
-        value = proposal["value"]
-        if value is not None:
-            try:
-                build_config(**{proposal["trait"].name: value})
-            except SettingsError as exc:
-                raise traitlets.TraitError(str(exc)) from None
-        return value
-
-    @traitlets.validate("retries", "timeout")
-    def _validate_stream_option(self, proposal: dict[str, Any]) -> Any:
-        name = "retry" if proposal["trait"].name == "retries" else "timeout"
-        try:
-            stream_options(**{name: proposal["value"]})
-        except SettingsError as exc:
-            raise traitlets.TraitError(str(exc)) from None
-        return proposal["value"]
 
     @traitlets.validate("model")
     def _validate_model(self, proposal: dict[str, Any]) -> str:
@@ -121,24 +75,13 @@ class GeminiMagics(Magics):
 
     @magic_arguments()
     @argument("-m", "--model", help="model name (default: GeminiMagics.model)")
-    @argument("-t", "--temperature", type=float, help=SETTINGS["temperature"].help)
-    @argument("--top-p", type=float, help=SETTINGS["top_p"].help)
-    @argument("--top-k", type=int, help=SETTINGS["top_k"].help)
-    @argument("--max-output-tokens", type=int, help=SETTINGS["max_output_tokens"].help)
-    @argument("-s", "--system", help="system instruction (text, or {var})")
-    @argument("--seed", type=int, help=SETTINGS["seed"].help)
-    @argument("--stop", action="append", help="stop sequence (repeatable)")
-    @argument("--candidates", type=int, help=SETTINGS["candidates"].help)
-    @argument("--thinking-budget", type=int, help=SETTINGS["thinking_budget"].help)
-    @argument("--show-thoughts", action="store_true", help="show the model's thoughts")
-    @argument("--json", action="store_true", help="answer in JSON; the result has .parsed")
+    @setting_arguments
     @argument("--schema", metavar="VAR", help="JSON schema: a pydantic model, dict or Schema")
     @argument("-o", "--output", metavar="VAR", help="store the result in this variable")
     @argument("--chat", metavar="NAME", help="continue the named conversation")
     @argument("--background", action="store_true", help="return at once; stream as a task")
     @argument("--format", choices=_FORMATS, help="markdown (default), text, or code")
-    @argument("--retries", type=int, metavar="N", help="attempts on 429/503 (1: no retry)")
-    @argument("--timeout", type=float, metavar="S", help="seconds without a chunk before giving up")
+    @reading_arguments
     @argument("--image", action="append", metavar="SRC", help="image: path, {var}, gs:// or URL")
     @argument("--file", action="append", metavar="SRC", help="file: path, {var}, gs:// or URL")
     @argument("--no-interpolate", action="store_true", help="send {braces} as written")
@@ -181,40 +124,13 @@ class GeminiMagics(Magics):
 
     def _run(self, args: Any, prompt: str) -> Any:
         namespace = self.shell.user_ns if self.shell is not None else {}
-        if not args.no_interpolate:
-            prompt = interpolate(prompt, namespace)
-        system = args.system if args.system is not None else self.system
-        if system is not None and not args.no_interpolate:
-            system = interpolate(system, namespace)
-        schema = self._schema(args.schema, namespace)
-        settings = {name: getattr(self, name) for name in self._DEFAULTS}
-        settings.update(
-            {
-                name: value
-                for name, value in {
-                    "temperature": args.temperature,
-                    "top_p": args.top_p,
-                    "top_k": args.top_k,
-                    "max_output_tokens": args.max_output_tokens,
-                    "seed": args.seed,
-                    "thinking_budget": args.thinking_budget,
-                }.items()
-                if value is not None
-            }
-        )
-        settings.update(
-            system=system,
-            stop=args.stop,
-            candidates=args.candidates,
-            show_thoughts=True if (args.show_thoughts or self.show_thoughts) else None,
-            json=True if (args.json or schema is not None) else None,
-            schema=schema,
-        )
+        fill = None if args.no_interpolate else (lambda text: interpolate(text, namespace))
+        if fill is not None:
+            prompt = fill(prompt)
+        settings = settings_from_args(args, self, fill)
+        settings["schema"] = self._schema(args.schema, namespace)
         config = build_config(**settings)
-        options = stream_options(
-            args.retries if args.retries is not None else self.retries,
-            args.timeout if args.timeout is not None else self.timeout,
-        )
+        options = options_from_args(args, self)
         contents: list[Any] = [
             attachment_part(source, namespace) for source in (args.image or []) + (args.file or [])
         ]
@@ -302,14 +218,7 @@ class GeminiMagics(Magics):
                 print(model.name.removeprefix("models/"), "-", model.display_name)
         elif name == "config":
             print(f"backend: {current_backend().label}")
-            for trait in (
-                "model",
-                *self._DEFAULTS,
-                "show_thoughts",
-                "format",
-                "retries",
-                "timeout",
-            ):
+            for trait in ("model", *SETTING_DEFAULTS, "format", *READING_DEFAULTS):
                 print(f"{trait}: {getattr(self, trait)!r}")
         elif name == "chats":
             if not self.chats:
