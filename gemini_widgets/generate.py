@@ -10,15 +10,21 @@ from google import genai
 from google.genai import types
 
 from .client import current_backend, get_client
-from .parsing import attach_parsed
 from .request import StreamRequest
 from .retry import RetrySetting
+from .runner import Runner
 from .setting_keywords import takes_settings
-from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, build_config, stream_options
+from .settings import (
+    DEFAULT_MODEL,
+    DEFAULT_TIMEOUT,
+    StreamOptions,
+    build_config,
+    stream_options,
+)
 from .stream import StreamState
 from .widgets import StreamView
 
-__all__ = ["BackgroundStream", "stream"]
+__all__ = ["BackgroundStream", "run_in_view", "shown_view", "stream"]
 
 
 @dataclass(frozen=True)
@@ -35,9 +41,7 @@ class BackgroundStream:
     def continue_answer(self) -> BackgroundStream:
         """Continue a cut-short answer in the same view (the Continue button); a new handle
         to await or stop."""
-        task = self.view.continue_answer(background=True)
-        assert isinstance(task, asyncio.Task)
-        return BackgroundStream(self.view, task)
+        return BackgroundStream(self.view, self.view.start_continuation())
 
     def done(self) -> bool:
         return self.task.done()
@@ -86,24 +90,41 @@ def stream(
     that sends nothing for ``timeout`` seconds ends with a message. A cut-short answer can
     be continued with the view's Continue button or ``view.continue_answer()``.
     """
-    from IPython.display import display
-
     generation_config = build_config(config, **settings)
     options = stream_options(retry, timeout)
     model = model or DEFAULT_MODEL
+    if view is None:
+        view, client = shown_view(model, client)
+    client = client or get_client()
+    return run_in_view(
+        view,
+        StreamRequest(client, model, contents, generation_config),
+        options,
+        background=background,
+    )
+
+
+def shown_view(model: str, client: genai.Client | None) -> tuple[StreamView, genai.Client]:
+    """A displayed StreamView labelled with the backend that answers, and its client."""
+    from IPython.display import display
+
     if client is None:
         client = get_client()  # first: it starts the offline server the label names
         backend = current_backend().label
     else:
         backend = "custom client"
-    if view is None:
-        view = StreamView(model=model, backend=backend)
-        display(view)
-    request = StreamRequest(client, model, contents, generation_config)
-    ran = view.run(request, background=background, options=options)
-    if isinstance(ran, asyncio.Task):
-        return BackgroundStream(view, ran)
-    problem = attach_parsed(ran, generation_config)
-    if problem:
-        view.notice = problem
-    return ran
+    view = StreamView(model=model, backend=backend)
+    display(view)
+    return view, client
+
+
+def run_in_view(
+    view: StreamView, request: StreamRequest, options: StreamOptions, *, background: bool
+) -> StreamState | BackgroundStream:
+    """Run ``request`` into ``view`` on a runner of its own: the answer when it ends, or a
+    ``BackgroundStream`` at once."""
+    runner = Runner(view, options=options, model=request.model)
+    view.actions = runner
+    if background:
+        return BackgroundStream(view, runner.start(request))
+    return runner.run(request)

@@ -9,24 +9,20 @@ generation options and their defaults are made from ``settings.SETTINGS`` by
 
 from __future__ import annotations
 
-import asyncio
 import shlex
-from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import traitlets
 from google.genai import types
-from google.genai.chats import AsyncChat
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import Markdown, display
 
-from .chat import continue_session
 from .client import MissingApiKeyError, current_backend, get_client, use_backend
+from .conversation import Conversation, ReplyActions, conversations
 from .errors import describe_error
-from .generate import BackgroundStream
+from .generate import BackgroundStream, run_in_view, shown_view
 from .magic_options import (
     READING_DEFAULTS,
     SETTING_DEFAULTS,
@@ -36,10 +32,10 @@ from .magic_options import (
     setting_arguments,
     settings_from_args,
 )
-from .parsing import attach_parsed
 from .prompt_inputs import PromptInputError, attachment_part, first_code_block, interpolate
 from .request import StreamRequest
-from .settings import DEFAULT_MODEL, SettingsError, build_config
+from .runner import ContinueRefused
+from .settings import DEFAULT_MODEL, SettingsError, StreamOptions, build_config
 from .stream import StreamState
 from .widgets import StreamView
 
@@ -61,7 +57,6 @@ class GeminiMagics(Magics, SettingDefaults):
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
-        self.chats: dict[str, Any] = {}
         self.last_view: StreamView | None = None
         """The newest answer's view: ``%gemini continue`` continues it."""
 
@@ -136,47 +131,44 @@ class GeminiMagics(Magics, SettingDefaults):
         ]
         contents.append(prompt)
         model = args.model or self.model
-        client = get_client()
-        view = StreamView(model=model, backend=current_backend().label)
-        display(view)
+        view, client = shown_view(model, None)
         self.last_view = view
-        request = StreamRequest(client, model, contents, config)
-        on_complete = None
         if args.chat:
-            chat = self._chat(args.chat, client, model, asynchronous=args.background)
-            request = replace(request, history=tuple(chat.get_history(curated=True)), session=chat)
-            on_complete = self._recorder(args.chat, client, model, request)
-        ran = view.run(
-            request,
-            background=args.background,
-            options=options,
-            on_complete=on_complete,
-        )
-        if isinstance(ran, asyncio.Task):
-            handle = BackgroundStream(view, ran)
+            ran = self._run_chat(args.chat, view, client, model, contents, config, options, args)
+        else:
+            request = StreamRequest(client, model, contents, config)
+            ran = run_in_view(view, request, options, background=args.background)
+        if isinstance(ran, BackgroundStream):
             if args.output:
-                self.shell.user_ns[args.output] = handle
-            return handle
-        return self._finish(ran, config, args)
+                self.shell.user_ns[args.output] = ran
+            return ran
+        return self._finish(ran, args)
 
-    def _recorder(
-        self, name: str, client: Any, model: str, request: StreamRequest
-    ) -> Callable[[StreamState], None]:
-        """Records a continued answer in the named chat (the SDK chat never saw its end)."""
+    def _run_chat(
+        self,
+        name: str,
+        view: StreamView,
+        client: Any,
+        model: str,
+        contents: list[Any],
+        config: types.GenerateContentConfig,
+        options: StreamOptions,
+        args: Any,
+    ) -> StreamState | BackgroundStream:
+        """A turn of the conversation ``name`` (the same as ``Chat(key=name)``'s), shown in
+        ``view``; that view's Stop and Continue act on the reply while it is the last."""
+        conversation = conversations.get(name)
+        if conversation is None:
+            conversation = conversations[name] = Conversation(client, model, options=options)
+        conversation.runner.options = options
+        view.actions = ReplyActions(conversation, len(conversation.turns), view)
+        if args.background:
+            return BackgroundStream(view, conversation.start(contents, config=config, sink=view))
+        return conversation.send(contents, config=config, sink=view)
 
-        def record(state: StreamState) -> None:
-            self.chats[name] = continue_session(
-                client, None, model, None, history=request.answered_turns(state.text)
-            )
-
-        return record
-
-    def _finish(
-        self, result: StreamState, config: types.GenerateContentConfig, args: Any
-    ) -> StreamState:
-        problem = attach_parsed(result, config)
-        if problem:
-            print(f"gemini: {problem}")
+    def _finish(self, result: StreamState, args: Any) -> StreamState:
+        if result.parse_error:
+            print(f"gemini: {result.parse_error}")
         answer_format = args.format or self.format
         if answer_format == "code" and result.text and self.shell is not None:
             code = first_code_block(result.text) or result.text
@@ -193,14 +185,6 @@ class GeminiMagics(Magics, SettingDefaults):
         if name not in namespace:
             raise PromptInputError(f"--schema {name}: no variable of that name.")
         return namespace[name]
-
-    def _chat(self, name: str, client: Any, model: str, asynchronous: bool = False) -> Any:
-        """The SDK chat for ``name``; a background turn continues it as an async chat."""
-        chat = self.chats.get(name)
-        if chat is None or isinstance(chat, AsyncChat) != asynchronous:
-            chat = continue_session(client, chat, model, None, asynchronous=asynchronous)
-            self.chats[name] = chat
-        return chat
 
     # ---- subcommands -------------------------------------------------------------------
 
@@ -221,18 +205,18 @@ class GeminiMagics(Magics, SettingDefaults):
             for trait in ("model", *SETTING_DEFAULTS, "format", *READING_DEFAULTS):
                 print(f"{trait}: {getattr(self, trait)!r}")
         elif name == "chats":
-            if not self.chats:
+            if not conversations:
                 print("No conversations yet: use %%gemini --chat NAME.")
-            for chat_name in self.chats:
+            for chat_name in conversations:
                 turns = sum(1 for c in self._history(chat_name) if c.role == "user")
                 print(f"{chat_name}: {turns} turn{'' if turns == 1 else 's'}")
         elif name in ("history", "reset"):
             if len(rest) != 1:
                 raise UsageError(f"usage: %gemini {name} NAME")
-            if rest[0] not in self.chats:
+            if rest[0] not in conversations:
                 raise UsageError(f"No conversation named {rest[0]!r}; %gemini chats lists them.")
             if name == "reset":
-                del self.chats[rest[0]]
+                conversations.pop(rest[0]).stop()
                 print(f"Conversation {rest[0]!r} forgotten.")
             else:
                 display(Markdown(_history_markdown(self._history(rest[0]))))
@@ -250,14 +234,12 @@ class GeminiMagics(Magics, SettingDefaults):
         if view is None:
             raise UsageError("Nothing to continue: no %%gemini answer yet.")
         try:
-            result = view.continue_answer()
-        except RuntimeError as exc:
+            return view.continue_answer()
+        except ContinueRefused as exc:
             raise UsageError(str(exc)) from None
-        assert isinstance(result, StreamState)
-        return result
 
     def _history(self, name: str) -> list[types.Content]:
-        return self.chats[name].get_history(curated=True)
+        return conversations[name].history
 
     def _parse(self, line: str) -> Any:
         # shlex, not magic_arguments' own splitter, which keeps the quotes of "-s 'be terse'".

@@ -24,6 +24,7 @@ from .retry import DEFAULT_RETRY, RetryPolicy, RetrySetting, retry_policy
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "NO_RETRY",
     "READING_OPTIONS",
     "SETTINGS",
     "ReadingOption",
@@ -335,6 +336,10 @@ class StreamOptions:
 
     retry: RetryPolicy | None
     timeout: float | None
+
+
+NO_RETRY = StreamOptions(retry=None, timeout=None)
+"""How a bare stream is read unless told: no retries, no timeout."""
 
 
 def stream_options(

@@ -61,6 +61,8 @@ class StreamState:
     stopped: bool = False
     parsed: Any = field(default=None, repr=False)
     """The parsed value of a JSON answer (set by whoever asked for JSON)."""
+    parse_error: str | None = field(default=None, repr=False)
+    """Why a JSON answer could not be parsed into ``parsed`` (one sentence), or None."""
     retry: RetryNotice | None = field(default=None, repr=False)
     """The last retry waited for before the first chunk (None: the first attempt answered)."""
     continuations: int = 0
@@ -140,6 +142,7 @@ class StreamState:
         self.stopped = False
         self.finish_reason = self.finish_message = None
         self.retry = None
+        self.parsed = self.parse_error = None
         self.ended_at = None
         self.continuations += 1
 

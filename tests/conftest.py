@@ -49,6 +49,17 @@ def ipython():
     return shell
 
 
+@pytest.fixture(autouse=True)
+def _forget_conversations() -> Iterator[None]:
+    """Named conversations live for the process (as in a kernel): each test starts with none."""
+    yield
+    from gemini_widgets.conversation import conversations
+
+    for conversation in conversations.values():
+        conversation.stop()
+    conversations.clear()
+
+
 @pytest.fixture
 def model() -> str:
     return MODEL

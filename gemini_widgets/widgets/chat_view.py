@@ -1,8 +1,8 @@
-"""ChatView: the conversation view of a ``Chat`` (the logic lives in ``gemini_widgets.chat``).
+"""ChatView: the view of a conversation (the logic lives in ``gemini_widgets.conversation``).
 
-Finished turns are a synced trait (``turns``), so a page reload shows the whole
-conversation; the reply being streamed travels as ``delta`` messages, like StreamView's.
-Buttons and the input box reach Python through anywidget commands.
+Turns are a synced trait (``turns``, each ``Turn.to_json()``), so a page reload shows the
+whole conversation; the reply being streamed travels as ``delta`` messages, like
+StreamView's. Buttons and the input box reach Python through anywidget commands.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class ChatView(StaticFallback, anywidget.AnyWidget):
     model_name = traitlets.Unicode("").tag(sync=True)
     backend = traitlets.Unicode("").tag(sync=True)
     turns = traitlets.List(traitlets.Dict()).tag(sync=True)
-    """Finished turns: {role, text, attachments?, status?, error?, notice?, stats?, thoughts?}."""
+    """One entry per exchange, as ``conversation.Turn.to_json()`` documents it."""
     busy = traitlets.Bool(False).tag(sync=True)
     """A reply is streaming (the input refuses a second message until it ends)."""
     background = traitlets.Bool(False).tag(sync=True)
@@ -62,39 +62,32 @@ class ChatView(StaticFallback, anywidget.AnyWidget):
         self._actions = actions
         self._deltas = DeltaSender(self)
 
-    # ---- what the chat tells the view --------------------------------------------------
+    # ---- what the conversation tells the view (ConversationView) ------------------------
 
-    def reply_started(
-        self,
-        turns: list[dict[str, Any]],
-        *,
-        background: bool,
-        resume_from: tuple[str, str] | None = None,
-    ) -> None:
-        """A reply begins streaming; ``resume_from`` is the (text, thoughts) of a cut-short
-        reply being continued, which the new bubble starts with."""
-        text, thoughts = resume_from or ("", "")
-        self._deltas.reset()
-        self._deltas.text_at, self._deltas.thoughts_at = len(text), len(thoughts)
+    def show_turns(self, turns: list[dict[str, Any]], *, busy: bool) -> None:
         with self.hold_sync():
             self.turns = turns
-            self.busy = True
-            self.background = background
-            self.notice = ""
-        self.send({"type": "reply_start", "text": text, "thoughts": thoughts})
+            self.busy = busy
+            if busy:
+                self.notice = ""
+        if not busy:
+            self.show_static()
+
+    def on_start(self, state: StreamState, *, background: bool) -> None:
+        """A reply begins streaming; a continued one starts with its text so far."""
+        self._deltas.resume(state)
+        self.background = background
+        self.send({"type": "reply_start", "text": state.text, "thoughts": state.thoughts})
 
     def on_delta(self, delta: Delta, state: StreamState) -> None:
         self._deltas.send(delta, state)
 
-    def on_retry(self, notice: RetryNotice) -> None:
+    def on_retry(self, notice: RetryNotice, state: StreamState) -> None:
         """The reply's request failed before its first token and waits to be retried."""
         self.send({"type": "retry", **notice.to_json()})
 
-    def reply_ended(self, turns: list[dict[str, Any]]) -> None:
-        with self.hold_sync():
-            self.turns = turns
-            self.busy = False
-        self.show_static()
+    def on_end(self, state: StreamState) -> None:
+        """Nothing: the turn ends (``show_turns``) once the SDK has recorded it."""
 
     # ---- what the browser asks ---------------------------------------------------------
 

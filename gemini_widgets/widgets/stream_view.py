@@ -14,32 +14,45 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import anywidget
 import ipywidgets
 import traitlets
 from anywidget.experimental import command
 
-from ..consume import AsyncStream, StopSignal, SyncStream, aconsume, consume
-from ..request import StreamRequest
-from ..retry import RetryNotice, RetryPolicy
-from ..settings import StreamOptions
+from ..consume import AsyncStream, SyncStream
+from ..outcome import final_status, notice_for
+from ..retry import RetryNotice
+from ..runner import ContinueRefused, Runner
 from ..stream import Delta, StreamState
 from .assets import RendererAssets, shared_assets
 from .deltas import DeltaSender
 from .fallback import StaticFallback
-from .outcome import final_status, notice_for
 
-__all__ = ["StreamView"]
+__all__ = ["StreamActions", "StreamView"]
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-NO_RETRY = StreamOptions(retry=None, timeout=None)
-"""What a view reads with unless told: a bare stream, no retries, no timeout."""
+
+
+class StreamActions(Protocol):
+    """What the view asks of whoever runs its answer: a ``Runner``, or a conversation for
+    a ``%%gemini --chat`` reply."""
+
+    @property
+    def stoppable_now(self) -> bool: ...
+    def stop(self) -> None: ...
+    def why_not_continue(self) -> str | None: ...
+    def continue_answer(self) -> StreamState: ...
+    def start_continuation(self) -> asyncio.Task[StreamState]: ...
 
 
 class StreamView(StaticFallback, anywidget.AnyWidget):
     """A live, rendered view of one streamed Gemini answer.
+
+    It shows what its ``actions`` (a ``Runner``) stream into it, and passes the browser's
+    Stop and Continue to them. ``consume``/``aconsume`` are shortcuts for a stream you
+    opened yourself:
 
     >>> view = StreamView()
     >>> display(view)
@@ -71,141 +84,66 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
     def _new_key(self) -> str:
         return uuid.uuid4().hex
 
-    def __init__(self, *, model: str = "", backend: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        model: str = "",
+        backend: str = "",
+        actions: StreamActions | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(model_name=model, backend=backend, _renderer=shared_assets(), **kwargs)
+        self.actions: StreamActions = actions or Runner(self, model=model or None)
+        """Runs the answer shown here (Stop and Continue go to it)."""
         self.state: StreamState | None = None
-        self.request: StreamRequest | None = None
-        """What was asked (set by ``run``): needed to continue a cut-short answer."""
-        self._options = NO_RETRY
-        self._on_complete: Callable[[StreamState], None] | None = None
-        self._stop = StopSignal()
-        self._task: asyncio.Task[StreamState] | None = None
+        """The answer shown; ``.text`` grows while it streams."""
         self._deltas = DeltaSender(self)
 
-    # ---- feeding it --------------------------------------------------------------------
+    # ---- shortcuts for the user --------------------------------------------------------
 
-    def run(
-        self,
-        request: StreamRequest,
-        *,
-        background: bool = False,
-        options: StreamOptions = NO_RETRY,
-        on_complete: Callable[[StreamState], None] | None = None,
-    ) -> StreamState | asyncio.Task[StreamState]:
-        """Stream ``request`` here, with ``options``' retries and timeout.
-
-        The request is kept, so a cut-short answer can be continued (``continue_answer``,
-        or the Continue button). ``on_complete`` is called with the state when the answer
-        ends whole after a continuation (a chat records the turn then).
-        """
-        self.request, self._options, self._on_complete = request, options, on_complete
-        reading = {"retry": options.retry, "idle_timeout": options.timeout}
-        if background:
-            return self.consume_in_background(request.async_opener(), **reading)
-        return self.consume(request.opener(), **reading)
-
-    def continue_answer(
-        self, *, background: bool = False
-    ) -> StreamState | asyncio.Task[StreamState]:
-        """Ask the model to go on from where the answer was cut short (a dropped
-        connection, a timeout, an error, a stop, ``max_output_tokens``) and append its text.
-
-        Blocks until the continuation ends and returns the whole answer; with
-        ``background=True`` it streams as a task (as the Continue button does).
-        """
-        refused = self._why_not_continue()
-        if refused:
-            raise RuntimeError(refused)
-        state = self.state
-        assert state is not None and self.request is not None
-        request = self.request.continued(state.text)
-        state.resume()
-        self._deltas.resume(state)
-        self._stop.clear()
-        with self.hold_sync():
-            self.error = self.notice = ""
-            self.can_continue = False
-            self.status = "waiting"
-        reading = {"retry": self._options.retry, "idle_timeout": self._options.timeout}
-        if background:
-            task = self.consume_in_background(request.async_opener(), state=state, **reading)
-            task.add_done_callback(lambda done: self._completed(state))
-            return task
-        try:
-            return self.consume(request.opener(), state=state, **reading)
-        finally:
-            self._completed(state)
-
-    def consume(
-        self,
-        responses: SyncStream | Callable[[], SyncStream],
-        *,
-        retry: RetryPolicy | None = None,
-        idle_timeout: float | None = None,
-        state: StreamState | None = None,
-    ) -> StreamState:
-        """Stream a sync iterator (or a function that opens one, for ``retry``) into this
-        view; return the result when it ends.
+    def consume(self, responses: SyncStream | Callable[[], SyncStream]) -> StreamState:
+        """Stream an SDK iterator you opened into this view; return the answer at its end.
 
         Kernel -> Interrupt stops it (the partial answer stays). The Stop button acts on
         background streams only: ipykernel reads no comm message while a cell runs.
         """
-        state = state or self._begin()
-        return consume(
-            responses, self, state=state, stop=self._stop, retry=retry, idle_timeout=idle_timeout
-        )
+        return self._own_runner().read(responses)
 
-    async def aconsume(
-        self,
-        responses: AsyncStream | Callable[[], AsyncStream],
-        *,
-        retry: RetryPolicy | None = None,
-        idle_timeout: float | None = None,
-    ) -> StreamState:
+    async def aconsume(self, responses: AsyncStream) -> StreamState:
         """Stream an async iterator (or what ``client.aio`` returns) into this view."""
-        return await aconsume(
-            responses,
-            self,
-            state=self._begin(),
-            stop=self._stop,
-            retry=retry,
-            idle_timeout=idle_timeout,
-        )
+        return await self._own_runner().read_async(responses)
 
-    def consume_in_background(
-        self,
-        responses: AsyncStream | Callable[[], AsyncStream],
-        *,
-        retry: RetryPolicy | None = None,
-        idle_timeout: float | None = None,
-        state: StreamState | None = None,
-    ) -> asyncio.Task[StreamState]:
-        """Stream as a task on the running loop (the kernel's): the cell returns at once
-        and the Stop button works, since the kernel is free to read its click."""
-        state = state or self._begin()  # now, so the result is readable before the task runs
-        self.background = True
-        self._task = asyncio.ensure_future(
-            aconsume(
-                responses,
-                self,
-                state=state,
-                stop=self._stop,
-                retry=retry,
-                idle_timeout=idle_timeout,
-            )
-        )
-        return self._task
+    def continue_answer(self) -> StreamState:
+        """Ask the model to go on from where the answer was cut short and append its text;
+        block until it ends and return the whole answer (``start_continuation`` streams it
+        as a task, as the Continue button does)."""
+        return self.actions.continue_answer()
+
+    def start_continuation(self) -> asyncio.Task[StreamState]:
+        return self.actions.start_continuation()
 
     def stop(self) -> None:
-        """Stop the stream; what arrived is kept.
-
-        The loop sees the signal within 0.1 s and cancels its own read, which closes the
-        connection; the task then ends normally with a stopped result (no CancelledError
-        for whoever awaits it).
-        """
-        self._stop.set()
+        """Stop the stream; what arrived is kept."""
+        self.actions.stop()
 
     # ---- StreamSink --------------------------------------------------------------------
+
+    def on_start(self, state: StreamState, *, background: bool) -> None:
+        if self.state is not None and self.state is not state and not self.state.done:
+            raise RuntimeError("This StreamView is already streaming; use a new StreamView.")
+        resumed = state is self.state
+        self.state = state
+        self._deltas.resume(state)  # a new answer starts at 0; a continued one after its text
+        with self.hold_sync():
+            self.error = self.notice = ""
+            if not resumed:
+                self.stats = {}
+            self.retry = {}
+            self.can_continue = False
+            self.background = background
+            self.status = "waiting"
+        if not resumed:
+            self.send({"type": "reset"})
 
     def on_delta(self, delta: Delta, state: StreamState) -> None:
         if self.status != "streaming":
@@ -229,9 +167,8 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
             self.notice = notice_for(state)
             self.retry = {}
             self.status = final_status(state)
-            self.can_continue = self.request is not None and state.cut_short
+            self.can_continue = state.cut_short and self.actions.why_not_continue() is None
             self.background = False
-        self._task = None
         self.show_static()
 
     # ---- the browser's requests --------------------------------------------------------
@@ -251,14 +188,15 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
     def _continue_command(
         self, msg: Any, buffers: list[bytes]
     ) -> tuple[dict[str, Any], list[bytes]]:
-        refused = self._why_not_continue()
-        if not refused:
-            self.continue_answer(background=True)
-        return {"refused": refused}, []
+        try:
+            self.start_continuation()
+        except ContinueRefused as refused:
+            return {"refused": str(refused)}, []
+        return {"refused": None}, []
 
     @command
     def _stop_command(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
-        acted = self._task is not None and not self._task.done()
+        acted = self.actions.stoppable_now
         self.stop()
         return {"stopped": acted}, []
 
@@ -274,34 +212,9 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
 
     # ---- internals --------------------------------------------------------------------
 
-    def _why_not_continue(self) -> str | None:
-        state = self.state
-        if state is None or not state.done:
-            return "The answer is still streaming; stop it first, or wait for it."
-        if self.request is None:
-            return (
-                "This view was fed a stream, so it cannot ask again: use stream() or "
-                "%%gemini, which keep the request."
-            )
-        if not state.cut_short:
-            return "Nothing to continue: the answer is complete, or has no text yet."
-        return None
-
-    def _completed(self, state: StreamState) -> None:
-        if self._on_complete is not None and state.ok:
-            self._on_complete(state)
-
-    def _begin(self) -> StreamState:
-        if self.state is not None and not self.state.done:
-            raise RuntimeError("This StreamView is already streaming; use a new StreamView.")
-        self._stop.clear()
-        self._deltas.reset()
-        self.state = StreamState(model=self.model_name or None)
-        with self.hold_sync():
-            self.error = self.notice = ""
-            self.stats = {}
-            self.retry = {}
-            self.can_continue = False
-            self.status = "waiting"
-        self.send({"type": "reset"})
-        return self.state
+    def _own_runner(self) -> Runner:
+        """The runner for a stream fed in by hand (a view shown by ``%%gemini --chat`` has
+        its conversation as ``actions``, which runs only the chat's requests)."""
+        if not isinstance(self.actions, Runner):
+            self.actions = Runner(self, model=self.model_name or None)
+        return self.actions

@@ -1,13 +1,16 @@
 // anywidget glue for ChatView: the conversation, an input box, and the reply streaming in.
 //
-// Finished turns come as the synced `turns` list (so a reload shows the conversation); the
-// reply being written comes as delta messages, applied by offset as in StreamView. Every
+// Turns come as the synced `turns` list, one entry per exchange in the shape
+// `Turn.to_json()` documents (gemini_widgets/conversation.py): {message, attachments,
+// reply, thoughts, status, notice, error, stats, recorded, can_continue}. A reload shows the
+// whole conversation; the reply being written (status 'streaming') comes as delta
+// messages, applied by offset as in StreamView, thoughts folded away as there. Every
 // action (send, stop, regenerate, retry, clear, export) is an anywidget command: the chat
 // streams as a task on the kernel's loop, so the kernel answers while it streams.
 
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { addCopyButtons, el, formatStats, showRetry } from './view_parts.js';
+import { addCopyButtons, el, formatStats, showRetry, thoughtsPanel } from './view_parts.js';
 
 const STOP_HINT =
   'This reply streams inside a running cell, so the kernel cannot read the click: use ' +
@@ -68,27 +71,25 @@ async function render({ model, el: root, experimental }) {
     hint.hidden = !text;
   };
 
-  function turnNode(turn, index, turns) {
-    const node = el('div', `gw-message gw-${turn.role}`);
-    node.dataset.status = turn.status || '';
-    if (turn.role === 'user') {
-      node.append(el('div', 'gw-user-text', turn.text));
-      for (const label of turn.attachments || []) node.append(el('span', 'gw-chip', label));
-      return node;
-    }
+  /** The nodes of one exchange: the message, and the reply unless it is still streaming. */
+  function turnNodes(turn, isLast) {
+    const asked = el('div', 'gw-message gw-user');
+    asked.append(el('div', 'gw-user-text', turn.message));
+    for (const label of turn.attachments || []) asked.append(el('span', 'gw-chip', label));
+    if (turn.status === 'streaming') return [asked];
+    const node = el('div', 'gw-message gw-model');
+    node.dataset.status = turn.status;
     if (turn.thoughts) {
-      const thoughts = el('details', 'gw-thoughts');
-      thoughts.append(el('summary', null, 'Thoughts'));
-      const thoughtsBody = el('div', 'gw-thoughts-body jp-RenderedHTMLCommon');
-      const thinking = new IncrementalRenderer(thoughtsBody);
+      const thoughts = thoughtsPanel();
+      const thinking = new IncrementalRenderer(thoughts.body);
       thinking.reset(turn.thoughts);
       thinking.render();
-      thoughts.append(thoughtsBody);
-      node.append(thoughts);
+      thoughts.node.hidden = false;
+      node.append(thoughts.node);
     }
     const body = el('div', 'gw-body jp-RenderedHTMLCommon jp-RenderedMarkdown');
     const renderer = new IncrementalRenderer(body);
-    renderer.reset(turn.text);
+    renderer.reset(turn.reply);
     renderer.render();
     addCopyButtons(body);
     node.append(body);
@@ -101,7 +102,6 @@ async function render({ model, el: root, experimental }) {
       error.setAttribute('role', 'alert');
       node.append(error);
     }
-    const isLast = index === turns.length - 1;
     const actions = el('div', 'gw-turn-actions');
     if (isLast && turn.can_continue) {
       const proceed = el('button', 'gw-button gw-continue', 'Continue');
@@ -111,31 +111,34 @@ async function render({ model, el: root, experimental }) {
       actions.append(proceed);
     }
     // Retry re-sends a message whose reply never reached the history (failed, stopped,
-    // blocked, SAFETY...); an older saved turn without the flag falls back to its status.
-    const unrecorded = turn.recorded === false || (turn.recorded === undefined &&
-      (turn.status === 'error' || turn.status === 'stopped'));
-    if (isLast && unrecorded) {
+    // blocked, SAFETY...).
+    if (isLast && !turn.recorded) {
       const retry = el('button', 'gw-button gw-retry', 'Retry');
       retry.type = 'button';
       retry.addEventListener('click', () => act('_retry'));
       actions.append(retry);
     }
     if (actions.childElementCount) node.append(actions);
-    return node;
+    return [asked, node];
   }
 
   function showTurns() {
     const turns = model.get('turns') || [];
     turns.forEach((turn, index) => {
-      // The Retry button depends on being last, so that is part of the key.
-      const key = JSON.stringify(turn) + (index === turns.length - 1 ? '*' : '');
+      const isLast = index === turns.length - 1;
+      // The Retry and Continue buttons depend on being last, so that is part of the key.
+      const key = JSON.stringify(turn) + (isLast ? '*' : '');
       if (rendered[index]?.key === key) return;
-      const node = turnNode(turn, index, turns);
-      if (rendered[index]) rendered[index].node.replaceWith(node);
-      else messages.insertBefore(node, live ? live.node : null);
-      rendered[index] = { key, node };
+      const nodes = turnNodes(turn, isLast);
+      if (rendered[index]) {
+        rendered[index].nodes[0].replaceWith(...nodes);
+        for (const old of rendered[index].nodes.slice(1)) old.remove();
+      } else {
+        for (const node of nodes) messages.insertBefore(node, live ? live.node : null);
+      }
+      rendered[index] = { key, nodes };
     });
-    for (const stale of rendered.splice(turns.length)) stale.node.remove();
+    for (const stale of rendered.splice(turns.length)) for (const node of stale.nodes) node.remove();
   }
 
   /** A bubble for the reply being streamed; a continued reply starts with its text. */
@@ -143,14 +146,21 @@ async function render({ model, el: root, experimental }) {
     if (live) endLive();
     const node = el('div', 'gw-message gw-model');
     node.dataset.status = 'streaming';
+    const thinking = thoughtsPanel();
     const body = el('div', 'gw-body jp-RenderedHTMLCommon jp-RenderedMarkdown');
     const stats = el('div', 'gw-turn-stats', 'waiting…');
-    node.append(body, stats);
+    node.append(thinking.node, body, stats);
     messages.append(node);
-    live = { node, body, stats, streamed: new StreamedText(), renderer: new IncrementalRenderer(body) };
+    live = {
+      node, body, stats, thoughts: thinking.node,
+      streamed: new StreamedText(),
+      renderer: new IncrementalRenderer(body),
+      thinking: new IncrementalRenderer(thinking.body),
+    };
     live.streamed.reset(text, thoughts);
     live.renderer.reset(text);
-    if (text) scheduleRender();
+    live.thinking.reset(thoughts);
+    if (text || thoughts) scheduleRender();
   }
 
   function endLive() {
@@ -168,6 +178,7 @@ async function render({ model, el: root, experimental }) {
       frame = 0;
       if (!live) return;
       live.renderer.render();
+      if (live.thinking.render()) live.thoughts.hidden = live.streamed.thoughts.length === 0;
       addCopyButtons(live.body);
       messages.scrollTop = messages.scrollHeight;
     });
@@ -181,8 +192,9 @@ async function render({ model, el: root, experimental }) {
     if (added === null) {
       buffered.push(message);
       resync();
-    } else if (added.text) {
-      live.renderer.append(added.text);
+    } else if (added.text || added.thoughts) {
+      if (added.text) live.renderer.append(added.text);
+      if (added.thoughts) live.thinking.append(added.thoughts);
       scheduleRender();
     }
   }
@@ -196,6 +208,7 @@ async function render({ model, el: root, experimental }) {
       if (!live) return;
       live.streamed.reset(snapshot.text, snapshot.thoughts);
       live.renderer.reset(snapshot.text);
+      live.thinking.reset(snapshot.thoughts);
       const waiting = buffered;
       buffered = [];
       waiting.forEach(applyDelta);
@@ -210,7 +223,7 @@ async function render({ model, el: root, experimental }) {
     root.dataset.busy = String(busy);
     send.textContent = busy ? 'Stop' : 'Send';
     send.classList.toggle('gw-stop', busy);
-    regenerate.disabled = busy || !(model.get('turns') || []).some((t) => t.role === 'model');
+    regenerate.disabled = busy || !(model.get('turns') || []).some((t) => t.status !== 'streaming');
     title.textContent = model.get('model_name');
     const where = model.get('backend');
     backend.textContent = where;

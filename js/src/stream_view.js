@@ -13,7 +13,7 @@
 
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { addCopyButtons, el, formatStats, showRetry } from './view_parts.js';
+import { addCopyButtons, el, formatStats, showRetry, thoughtsPanel } from './view_parts.js';
 
 // Keyed by the widget's `_key` trait, not by the model object: anywidget hands
 // `initialize` and each `render` a fresh proxy of the model, so the proxy is no identity.
@@ -126,11 +126,7 @@ async function render({ model, el: root, experimental }) {
   proceed.type = 'button';
   proceed.title = 'Ask the model to go on from where the answer was cut short';
   bar.append(badge, stats, finish, backend, stop, proceed);
-  const thoughts = el('details', 'gw-thoughts');
-  thoughts.append(el('summary', null, 'Thoughts'));
-  const thoughtsBody = el('div', 'gw-thoughts-body jp-RenderedHTMLCommon');
-  thoughts.append(thoughtsBody);
-  thoughts.hidden = true;
+  const { node: thoughts, body: thoughtsBody } = thoughtsPanel();
   const body = el('div', 'gw-body jp-RenderedHTMLCommon jp-RenderedMarkdown');
   const notice = el('div', 'gw-notice');
   const error = el('div', 'gw-error');

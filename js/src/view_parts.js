@@ -39,6 +39,16 @@ export function addCopyButtons(container) {
   }
 }
 
+/** A folded "Thoughts" panel, hidden until it has something: {node, body}. */
+export function thoughtsPanel() {
+  const node = el('details', 'gw-thoughts');
+  node.append(el('summary', null, 'Thoughts'));
+  const body = el('div', 'gw-thoughts-body jp-RenderedHTMLCommon');
+  node.append(body);
+  node.hidden = true;
+  return { node, body };
+}
+
 export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;

@@ -99,7 +99,7 @@ def test_chat_continue_finishes_the_reply_and_the_history(lab):
     facts = lab.kernel_output(
         "h = chat.history\n"
         "print(json.dumps([len(h), [c.role for c in h][-2:],"
-        " ''.join(p.text for p in h[-1].parts) == chat.view.turns[-1]['text'],"
-        " chat.view.turns[-1]['text'].startswith(failed.text)]))"
+        " ''.join(p.text for p in h[-1].parts) == chat.view.turns[-1]['reply'],"
+        " chat.view.turns[-1]['reply'].startswith(failed.text)]))"
     )
     assert json.loads(facts.strip().splitlines()[-1])[1:] == [["user", "model"], True, True]

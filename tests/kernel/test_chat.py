@@ -12,7 +12,7 @@ from gemini_widgets.offline import Fault
 server = offline_server()
 server.reset()
 def turns(chat):
-    return [(t['role'], t.get('status')) for t in chat.view.turns]
+    return [t.status for t in chat.turns]
 def exchanges(chat):
     return sum(1 for c in chat.history if c.role == 'user')
 def wait(chat, timeout=10):
@@ -52,7 +52,7 @@ def test_two_turns_give_two_exchanges_and_the_second_request_carries_the_first(k
     assert result["roles"] == ["user", "model", "user", "model"]
     assert result["second"] == "You are Ada."
     assert result["sent"] == "I am Ada."
-    assert result["turns"] == [["user", None], ["model", "done"], ["user", None], ["model", "done"]]
+    assert result["turns"] == ["done", "done"]
 
 
 def test_error_mid_stream_keeps_partial_and_leaves_history_consistent(kernel):
@@ -75,7 +75,7 @@ def test_error_mid_stream_keeps_partial_and_leaves_history_consistent(kernel):
     assert state["text"] == "w0 w1 w2 w3 w4 "
     assert state["error"] == "connection"
     assert state["exchanges"] == 1  # the failed turn is not half-recorded
-    assert state["turns"][-1] == ["model", "error"]
+    assert state["turns"] == ["done", "error"]
     # Retry sends the failed message again, in the background; the history then grows.
     kernel.ok("refused = chat.retry()")
     time.sleep(1)
@@ -85,13 +85,13 @@ def test_error_mid_stream_keeps_partial_and_leaves_history_consistent(kernel):
             (
                 "wait(chat)\n"
                 "print(json.dumps({'refused': refused, 'exchanges': exchanges(chat),"
-                " 'turns': turns(chat), 'last': chat.view.turns[-1]['text']}))"
+                " 'turns': turns(chat), 'last': chat.turns[-1].reply}))"
             ),
         )
     )
     assert after["refused"] is None
     assert after["exchanges"] == 2
-    assert after["turns"][-2:] == [["user", None], ["model", "done"]]
+    assert after["turns"] == ["done", "done"]  # the failed exchange, replaced
     assert after["last"] == "".join(f"w{i} " for i in range(20))
 
 
@@ -114,12 +114,12 @@ def test_stop_keeps_the_partial_reply_out_of_the_history(kernel):
             (
                 "wait(chat)\n"
                 "print(json.dumps({'exchanges': exchanges(chat), 'turns': turns(chat),"
-                " 'partial': chat.view.turns[-1]['text']}))"
+                " 'partial': chat.turns[-1].reply}))"
             ),
         )
     )
     assert state["exchanges"] == 0
-    assert state["turns"] == [["user", None], ["model", "stopped"]]
+    assert state["turns"] == ["stopped"]
     assert state["partial"].startswith("w0 w1 ") and len(state["partial"]) < 400
 
 
@@ -140,12 +140,12 @@ def test_regenerate_replaces_the_last_exchange(kernel):
                 "print(json.dumps({'refused': refused, 'exchanges': exchanges(chat),"
                 " 'requests': len(server.requests) - before,"
                 " 'sent_users': [c['parts'][0]['text'] for c in sent if c['role'] == 'user'],"
-                " 'turns': len(chat.view.turns)}))"
+                " 'turns': len(chat.turns)}))"
             ),
         )
     )
     assert state["refused"] is None
-    assert state["exchanges"] == 2 and state["turns"] == 4
+    assert state["exchanges"] == 2 and state["turns"] == 2
     assert state["requests"] == 1
     assert state["sent_users"] == ["Tell me about tides", "And the moon?"]
 
@@ -154,8 +154,7 @@ def test_clear_empties_the_history(kernel):
     kernel.ok(SETUP)
     out = output(
         kernel,
-        "chat = Chat()\nchat.send('hi')\nchat.clear()\n"
-        "print(exchanges(chat), len(chat.view.turns))",
+        "chat = Chat()\nchat.send('hi')\nchat.clear()\nprint(exchanges(chat), len(chat.turns))",
     )
     assert out == "0 0"
 
@@ -173,7 +172,7 @@ def test_rerunning_the_cell_restores_the_conversation_and_chats_stay_apart(kerne
             (
                 "print(json.dumps({'a': exchanges(chat), 'a_text': chat.history[0].parts[0].text,"
                 " 'b': exchanges(other), 'b_text': other.history[0].parts[0].text,"
-                " 'a_turns': len(chat.view.turns)}))"
+                " 'a_turns': len(chat.turns)}))"
             ),
         )
     )
@@ -182,7 +181,7 @@ def test_rerunning_the_cell_restores_the_conversation_and_chats_stay_apart(kerne
         "a_text": "remember the number 7",
         "b": 1,
         "b_text": "something else",
-        "a_turns": 2,
+        "a_turns": 1,
     }
 
 
@@ -242,6 +241,6 @@ def test_interrupt_during_send_ends_the_turn_as_stopped(kernel):
     assert state == {
         "busy": False,
         "view_busy": False,
-        "turns": [["user", None], ["model", "stopped"]],
+        "turns": ["stopped"],
         "exchanges": 0,
     }

@@ -12,8 +12,11 @@ import pytest
 from google.genai import types
 
 from gemini_widgets.chat import Chat
+from gemini_widgets.generate import run_in_view
 from gemini_widgets.offline import Fault
 from gemini_widgets.request import CONTINUE_PROMPT, StreamRequest
+from gemini_widgets.settings import NO_RETRY
+from gemini_widgets.stream import StreamState
 from gemini_widgets.widgets import StreamView
 
 LONG = "Write a long guide to binary search trees, with code."
@@ -25,6 +28,13 @@ def whole_answer(client, model, prompt=LONG, config=SEED) -> str:
     return response.text
 
 
+def run(view: StreamView, request: StreamRequest) -> StreamState:
+    """Stream ``request`` into ``view`` as ``stream()`` does (its runner keeps the request)."""
+    result = run_in_view(view, request, NO_RETRY, background=False)
+    assert isinstance(result, StreamState)
+    return result
+
+
 def request(client, model) -> StreamRequest:
     return StreamRequest(client, model, LONG, types.GenerateContentConfig(**SEED))
 
@@ -33,7 +43,7 @@ def test_a_dropped_answer_is_continued_to_exactly_the_whole_answer(client, serve
     whole = whole_answer(client, model)
     server.fail_next(Fault.drop(after=5))
     view = StreamView(model=model)
-    state = view.run(request(client, model))
+    state = run(view, request(client, model))
     assert state.error.kind == "connection" and state.cut_short and view.can_continue
     partial = state.text
     assert partial and whole.startswith(partial) and partial != whole
@@ -53,7 +63,7 @@ def test_a_long_answer_cut_twice_is_still_whole(client, server, model):
     whole = whole_answer(client, model, prompt)
     view = StreamView(model=model)
     server.fail_next(Fault.drop(after=3))
-    view.run(StreamRequest(client, model, prompt, types.GenerateContentConfig(**SEED)))
+    run(view, StreamRequest(client, model, prompt, types.GenerateContentConfig(**SEED)))
     server.fail_next(Fault.malformed(after=4))
     cut_again = view.continue_answer()
     assert cut_again.error.kind == "malformed" and view.can_continue
@@ -62,12 +72,12 @@ def test_a_long_answer_cut_twice_is_still_whole(client, server, model):
 
 def test_max_tokens_can_be_continued_and_a_complete_answer_cannot(client, server, model):
     view = StreamView(model=model)
-    state = view.run(
-        StreamRequest(client, model, LONG, types.GenerateContentConfig(max_output_tokens=20))
+    state = run(
+        view, StreamRequest(client, model, LONG, types.GenerateContentConfig(max_output_tokens=20))
     )
     assert state.finish_reason.value == "MAX_TOKENS" and view.can_continue
     done = StreamView(model=model)
-    done.run(request(client, model))
+    run(done, request(client, model))
     with pytest.raises(RuntimeError, match="Nothing to continue"):
         done.continue_answer()
 
@@ -86,7 +96,7 @@ def test_the_widget_is_sent_only_the_new_text(client, server, model):
     view = StreamView(model=model)
     sent: list[dict] = []
     view.send = lambda message, buffers=None: sent.append(message)
-    state = view.run(request(client, model))
+    state = run(view, request(client, model))
     cut = len(state.text)
     sent.clear()
     view.continue_answer()
@@ -104,16 +114,16 @@ def test_chat_continues_a_dropped_reply_and_records_it_whole(client, server, mod
     chat.send("Hello")
     server.fail_next(Fault.drop(after=6))
     failed = chat.send(LONG)
-    assert failed.error is not None and chat.view.turns[-1]["can_continue"]
+    assert failed.error is not None and chat.turns[-1].can_continue
     before = len(chat.history)
 
     async def continue_and_wait() -> None:
         assert chat.continue_reply() is None
-        await chat._task
+        await chat.task
 
     asyncio.run(continue_and_wait())
-    assert chat.view.turns[-1]["status"] == "done"
-    assert chat.view.turns[-1]["text"] == whole
+    assert chat.turns[-1].status == "done"
+    assert chat.turns[-1].reply == whole
     history = chat.history
     assert len(history) == before + 2  # the user's message and the whole reply, once
     assert history[-2].parts[0].text == LONG

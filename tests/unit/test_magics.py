@@ -7,6 +7,7 @@ import pytest
 from IPython.core.error import UsageError
 
 from gemini_widgets import client as factory
+from gemini_widgets.conversation import conversations
 
 
 @pytest.fixture(scope="module")
@@ -232,11 +233,10 @@ def test_a_continued_chat_answer_is_recorded_whole_in_the_chat(ip, offline):
     offline.fail_next(Fault.drop(after=3))
     cut = run(ip, "%%gemini --chat notes\nExplain heaps in 400 words")
     assert cut.error is not None
-    magics = ip.magics_manager.registry["GeminiMagics"]
-    history = magics.chats["notes"].get_history(curated=True)
+    history = conversations["notes"].history
     assert [c.parts[0].text for c in history if c.role == "user"] == ["Hello"]
     whole = run(ip, "%gemini continue").text
-    history = magics.chats["notes"].get_history(curated=True)
+    history = conversations["notes"].history
     users = [c.parts[0].text for c in history if c.role == "user"]
     assert users == ["Hello", "Explain heaps in 400 words"]
     assert "".join(p.text for p in history[-1].parts) == whole

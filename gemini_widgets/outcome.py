@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..stream import StreamState
+from .stream import StreamState
 
 __all__ = ["final_status", "notice_for"]
 
@@ -31,7 +31,8 @@ def final_status(state: StreamState) -> str:
 
 
 def notice_for(state: StreamState) -> str:
-    """One sentence for a blocked prompt, a stop, or a finish other than STOP; else ''."""
+    """One sentence for a blocked prompt, a stop, a finish other than STOP, or a JSON answer
+    that does not parse; else ''."""
     if state.block_reason is not None:
         reason = getattr(state.block_reason, "value", str(state.block_reason))
         detail = f" {state.block_message}" if state.block_message else ""
@@ -41,4 +42,4 @@ def notice_for(state: StreamState) -> str:
     reason = getattr(state.finish_reason, "value", None)
     if reason and reason != "STOP":
         return _NOTICES.get(reason, f"Gemini finished with {reason}.")
-    return ""
+    return state.parse_error or ""

@@ -1,0 +1,378 @@
+"""One conversation model: the SDK's chat, a list of typed turns, one runner, any views.
+
+``Chat`` (a chat in a cell) and ``%%gemini --chat NAME`` both keep their conversations here,
+in one registry (``conversations``), so ``Chat(key="x")`` and ``%%gemini --chat x`` are the
+same conversation. No IPython here: views are whatever listens (``ConversationView``).
+
+The history is the SDK's (``get_history(curated=True)``), never a copy. The SDK records a
+turn only when its stream is read to the end, so a failed or stopped reply leaves the
+history as it was; the turn stays in ``turns``, marked, and can be retried. ``turns`` holds
+one entry per exchange, where the SDK keeps one ``Content`` per streamed chunk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Sequence
+from typing import Any, Protocol
+
+from google import genai
+from google.genai import types
+from google.genai.chats import AsyncChat
+
+from .request import StreamRequest
+from .runner import NOTHING_TO_CONTINUE, ContinueRefused, Runner, RunSink, SinkGroup
+from .settings import NO_RETRY, StreamOptions
+from .stream import StreamState
+from .turns import Turn, message_text, part_label, turns_from_history
+
+__all__ = [
+    "BUSY",
+    "Conversation",
+    "ConversationView",
+    "ReplyActions",
+    "continue_session",
+    "conversations",
+]
+
+BUSY = "A reply is streaming: stop it or wait for it before sending another message."
+
+
+class ConversationView(RunSink, Protocol):
+    """A view of a conversation: hears each reply stream (``RunSink``) and the turns."""
+
+    def show_turns(self, turns: list[dict[str, Any]], *, busy: bool) -> None: ...
+
+
+class Conversation:
+    """A conversation with one model on the SDK's chat; every reply runs on one ``Runner``."""
+
+    def __init__(
+        self,
+        client: genai.Client,
+        model: str,
+        config: types.GenerateContentConfig | None = None,
+        *,
+        history: Sequence[types.Content] = (),
+        options: StreamOptions = NO_RETRY,
+    ) -> None:
+        self.client = client
+        self.model = model
+        self.config = config
+        self.views: list[ConversationView] = []
+        """Shown every turn and every reply (a ``ChatView``)."""
+        self.turns: list[Turn] = turns_from_history(history)
+        self._sinks = SinkGroup()
+        self.runner = Runner(self._sinks, options=options, model=model)
+        self._session: Any = client.chats.create(model=model, config=config, history=list(history))
+        self._recorded_before = 0
+        self.task: asyncio.Task[StreamState] | None = None
+        """The reply streaming in the background (input box, Retry, Continue): await it."""
+
+    @property
+    def history(self) -> list[types.Content]:
+        """The SDK's curated history: the turns the model will see next time."""
+        return list(self._session.get_history(curated=True))
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    @property
+    def stoppable_now(self) -> bool:
+        return self.task is not None and not self.task.done()
+
+    def reconfigure(
+        self,
+        *,
+        client: genai.Client,
+        model: str,
+        config: types.GenerateContentConfig | None,
+        options: StreamOptions,
+    ) -> None:
+        """Go on with another model, config or client (a re-run ``Chat`` cell); the history
+        and the turns stay."""
+        history = self.history
+        self.client, self.model, self.config = client, model, config
+        self.runner.options, self.runner.model = options, model
+        self._session = client.chats.create(model=model, config=config, history=history)
+
+    # ---- a message ---------------------------------------------------------------------
+
+    def send(
+        self,
+        message: Any,
+        *,
+        attachments: Sequence[Any] = (),
+        config: types.GenerateContentConfig | None = None,
+        sink: RunSink | None = None,
+    ) -> StreamState:
+        """Send a message, stream the reply into the views (and ``sink``), and return it
+        when it ends. ``config`` overrides the conversation's for this message."""
+        turn = self._begin_turn(message, attachments, sink=sink)
+        request = self._request_for(turn.contents, asynchronous=False, config=config)
+        try:  # Kernel -> Interrupt still ends the turn (as stopped) before it propagates
+            return self.runner.run(request)
+        finally:
+            self._end_turn(turn)
+
+    async def send_async(
+        self,
+        message: Any,
+        *,
+        attachments: Sequence[Any] = (),
+        config: types.GenerateContentConfig | None = None,
+        sink: RunSink | None = None,
+    ) -> StreamState:
+        """``send`` for async code: the kernel stays free while the reply streams."""
+        turn = self._begin_turn(message, attachments, sink=sink)
+        request = self._request_for(turn.contents, asynchronous=True, config=config)
+        return await self._ending(turn, self.runner.run_async(request))
+
+    def start(
+        self,
+        message: Any,
+        *,
+        attachments: Sequence[Any] = (),
+        labels: Sequence[str] | None = None,
+        config: types.GenerateContentConfig | None = None,
+        sink: RunSink | None = None,
+    ) -> asyncio.Task[StreamState]:
+        """``send`` as a task on the running loop (the chat's input box, Retry, Regenerate).
+
+        The turn begins now, not when the task first runs, so a second message sent in
+        between is refused."""
+        turn = self._begin_turn(message, attachments, labels=labels, sink=sink)
+        request = self._request_for(turn.contents, asynchronous=True, config=config)
+        return self._spawn(self._ending(turn, self.runner.run_async(request)))
+
+    def stop(self) -> None:
+        """Stop the streaming reply; it is kept in ``turns``, not in the history."""
+        self.runner.stop()
+
+    # ---- the last reply ----------------------------------------------------------------
+
+    def regenerate(self) -> str | None:
+        """Ask again for the last reply, in the background: the last exchange leaves the
+        history and the turns, and its message is sent again. Returns why it cannot, or None.
+
+        A last reply the history never got (an error, a stop, a blocked prompt, SAFETY) is
+        asked again as ``retry`` does: the exchange before it stays."""
+        if self.busy:
+            return BUSY
+        if self.turns and not self.turns[-1].recorded:
+            return self.retry()
+        history = self.history
+        last_user = max((i for i, c in enumerate(history) if c.role == "user"), default=None)
+        if last_user is None:
+            return "There is no reply to regenerate yet."
+        self._session = self._new_session(history[:last_user])
+        self.turns.pop()
+        parts = list(history[last_user].parts or [])
+        self.start(parts, labels=[part_label(p) for p in parts if p.text is None])
+        return None
+
+    def retry(self) -> str | None:
+        """Send again, in the background, the message of the last turn when its reply never
+        reached the history (it failed, was stopped, blocked, or ended without an answer)."""
+        if self.busy:
+            return BUSY
+        if not self.turns or self.turns[-1].recorded:
+            return "The last reply is in the history; use Regenerate for another answer."
+        failed = self.turns.pop()
+        self.start(failed.contents, labels=failed.attachments)
+        return None
+
+    def why_not_continue(self) -> str | None:
+        if self.busy:
+            return BUSY
+        if not self.turns:
+            return NOTHING_TO_CONTINUE
+        return self.runner.why_not_continue()  # its answer is the last turn's reply
+
+    def continue_answer(self, *, sink: RunSink | None = None) -> StreamState:
+        """Ask the model to go on from a cut-short last reply (a dropped connection, a
+        timeout, a stop, ``max_output_tokens``); the rest streams into the same reply. When
+        it ends whole, the history gets the whole reply."""
+        turn = self._resume_turn(sink)
+        try:
+            return self.runner.continue_answer()
+        finally:
+            self._end_turn(turn, continued=True)
+
+    def start_continuation(self, *, sink: RunSink | None = None) -> asyncio.Task[StreamState]:
+        """``continue_answer`` as a task on the running loop (the Continue button)."""
+        turn = self._resume_turn(sink)
+        return self._spawn(self._ending(turn, self.runner.continue_async(), continued=True))
+
+    def clear(self) -> None:
+        """Forget the conversation: a new, empty SDK chat."""
+        self.stop()
+        self._session = self._new_session([])
+        self.turns = []
+        self._show(busy=False)
+
+    def to_markdown(self) -> str:
+        """The conversation as shown: every turn, with a failed reply's partial text and
+        its error or notice (``history`` holds only what the model will see)."""
+        lines = [f"# Chat with {self.model}", ""]
+        for turn in self.turns:
+            lines += ["**You:**", "", turn.message, ""]
+            lines += [f"*(attached: {label})*\n" for label in turn.attachments]
+            if turn.status != "streaming" and (
+                turn.reply or turn.stats or turn.notice or turn.error
+            ):
+                lines += ["**Gemini:**", "", turn.reply, ""]
+                lines += [f"> {note}\n" for note in (turn.notice, turn.error) if note]
+        return "\n".join(lines)
+
+    def streaming_text(self) -> tuple[str, str]:
+        """The reply so far, while one streams (a view opened mid-reply asks for it)."""
+        state = self.runner.state
+        return (state.text, state.thoughts) if state is not None and not state.done else ("", "")
+
+    def __repr__(self) -> str:
+        return f"<Conversation {self.model}, {len(self.turns)} turns>"
+
+    # ---- internals ---------------------------------------------------------------------
+
+    def _begin_turn(
+        self,
+        message: Any,
+        attachments: Sequence[Any],
+        *,
+        labels: Sequence[str] | None = None,
+        sink: RunSink | None,
+    ) -> Turn:
+        if self.busy:
+            raise RuntimeError(BUSY)
+        turn = Turn(
+            message=message_text(message),
+            attachments=list(labels) if labels else [part_label(a) for a in attachments],
+            contents=[*attachments, message] if attachments else message,
+        )
+        self.turns.append(turn)
+        self._sinks.sinks = [*self.views, *([sink] if sink is not None else [])]
+        self._show(busy=True)
+        return turn
+
+    def _resume_turn(self, sink: RunSink | None) -> Turn:
+        refused = self.why_not_continue()
+        if refused:
+            raise ContinueRefused(refused)
+        turn = self.turns[-1]
+        turn.status, turn.can_continue = "streaming", False
+        self._sinks.sinks = [*self.views, *([sink] if sink is not None else [])]
+        self._show(busy=True)
+        return turn
+
+    def _end_turn(self, turn: Turn, *, continued: bool = False) -> None:
+        state = self.runner.state
+        assert state is not None
+        if continued and state.ok and self.runner.request is not None:
+            # The SDK chat saw only the cut-short reply (and recorded it only if it ended
+            # with a finish reason); the history gets the whole reply instead.
+            self._session = self._new_session(self.runner.request.answered_turns(state.text))
+        recorded = len(self._session.get_history(curated=True)) > self._recorded_before
+        turn.finish(state, recorded=recorded, can_continue=state.cut_short)
+        self._show(busy=False)
+
+    async def _ending(
+        self, turn: Turn, reading: Coroutine[Any, Any, StreamState], *, continued: bool = False
+    ) -> StreamState:
+        try:  # a cancelled task still ends the turn (as stopped)
+            return await reading
+        finally:
+            self._end_turn(turn, continued=continued)
+
+    def _spawn(self, ending: Coroutine[Any, Any, StreamState]) -> asyncio.Task[StreamState]:
+        self.task = asyncio.ensure_future(ending)
+        return self.task
+
+    def _request_for(
+        self, contents: Any, *, asynchronous: bool, config: types.GenerateContentConfig | None
+    ) -> StreamRequest:
+        if isinstance(self._session, AsyncChat) != asynchronous:
+            self._session = continue_session(
+                self.client, self._session, self.model, self.config, asynchronous=asynchronous
+            )
+        history = tuple(self._session.get_history(curated=True))
+        self._recorded_before = len(history)
+        return StreamRequest(
+            self.client,
+            self.model,
+            contents,
+            config or self.config,
+            history=history,
+            session=self._session,
+        )
+
+    def _new_session(self, history: list[types.Content]) -> Any:
+        return continue_session(self.client, None, self.model, self.config, history=history)
+
+    def _show(self, *, busy: bool) -> None:
+        turns = [turn.to_json() for turn in self.turns]
+        for view in self.views:
+            view.show_turns(turns, busy=busy)
+
+
+class ReplyActions:
+    """Stop and Continue for the view of one reply (a ``%%gemini --chat`` cell): they act
+    while that reply (the ``index``-th exchange) is the conversation's last."""
+
+    def __init__(self, conversation: Conversation, index: int, sink: RunSink) -> None:
+        self.conversation, self.index, self.sink = conversation, index, sink
+
+    @property
+    def stoppable_now(self) -> bool:
+        return self._is_last() and self.conversation.stoppable_now
+
+    def stop(self) -> None:
+        if self._is_last():
+            self.conversation.stop()
+
+    def why_not_continue(self) -> str | None:
+        if not self._is_last():
+            return "A later message was sent in this conversation; only its last reply goes on."
+        return self.conversation.why_not_continue()
+
+    def continue_answer(self) -> StreamState:
+        self._check()
+        return self.conversation.continue_answer(sink=self.sink)
+
+    def start_continuation(self) -> asyncio.Task[StreamState]:
+        self._check()
+        return self.conversation.start_continuation(sink=self.sink)
+
+    def _is_last(self) -> bool:
+        return len(self.conversation.turns) - 1 == self.index
+
+    def _check(self) -> None:
+        refused = self.why_not_continue()
+        if refused:
+            raise ContinueRefused(refused)
+
+
+conversations: dict[str, Conversation] = {}
+"""Every named conversation of this kernel: a ``Chat``'s key (its cell's id by default) or
+a ``%%gemini --chat`` name."""
+
+
+def continue_session(
+    client: genai.Client,
+    session: Any,
+    model: str,
+    config: types.GenerateContentConfig | None,
+    *,
+    asynchronous: bool = False,
+    history: list[types.Content] | None = None,
+) -> Any:
+    """A new SDK chat (sync or async) that goes on from ``session``'s curated history.
+
+    The SDK's sync and async chats keep separate histories; a conversation that moves from
+    one to the other hands its history over, so there is always one list of record.
+    """
+    if history is None:
+        history = list(session.get_history(curated=True)) if session is not None else []
+    factory = client.aio.chats if asynchronous else client.chats
+    return factory.create(model=model, config=config, history=history)
