@@ -244,3 +244,48 @@ def test_interrupt_during_send_ends_the_turn_as_stopped(kernel):
         "turns": ["stopped"],
         "exchanges": 0,
     }
+
+
+def test_a_chat_and_the_magic_with_its_key_are_one_conversation(kernel):
+    kernel.ok(SETUP + "%load_ext gemini_widgets\n")
+    kernel.ok(
+        "server.script('Noted: ', 'seven.', prompt='Remember seven.')\n"
+        "server.script('You ', 'said seven.', prompt='What did I say?')\n"
+        "server.script('Both ', 'of us.', prompt='Who is here?')\n"
+        "chat = Chat(key='k')\nchat.send('Remember seven.')"
+    )
+    magic = kernel.ok("%%gemini --chat k\nWhat did I say?")
+    kernel.ok("chat.send('Who is here?')")
+    state = json.loads(
+        output(
+            kernel,
+            (
+                "import json\n"
+                "from itertools import groupby\n"
+                "def said(body):\n"
+                "    turns = groupby(body['contents'], key=lambda c: c['role'])\n"
+                "    return [''.join(p['text'] for c in run for p in c['parts'])"
+                " for _, run in turns]\n"
+                "sent = [said(r.body) for r in server.requests]\n"
+                "print(json.dumps({'exchanges': exchanges(chat),"
+                " 'messages': [t.message for t in chat.turns],"
+                " 'replies': [t.reply for t in chat.turns],"
+                " 'view': [t['message'] for t in chat.view.turns], 'sent': sent}))"
+            ),
+        )
+    )
+    asked = ["Remember seven.", "What did I say?", "Who is here?"]
+    assert state["exchanges"] == 3
+    assert state["messages"] == state["view"] == asked
+    assert state["replies"] == ["Noted: seven.", "You said seven.", "Both of us."]
+    # The magic's request carried the chat's exchange; the chat's next one carried the magic's.
+    assert state["sent"][1] == ["Remember seven.", "Noted: seven.", "What did I say?"]
+    assert state["sent"][2] == [
+        "Remember seven.",
+        "Noted: seven.",
+        "What did I say?",
+        "You said seven.",
+        "Who is here?",
+    ]
+    # The magic's cell showed its reply in a StreamView of its own, as any %%gemini does.
+    assert "You said seven." in magic.of_type("execute_result")[0]["content"]["data"]["text/plain"]

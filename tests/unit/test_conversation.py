@@ -1,0 +1,104 @@
+"""The one conversation model: typed turns, the SDK's history, the registry, any views."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from google.genai import types
+
+from gemini_widgets.chat import Chat
+from gemini_widgets.conversation import Conversation, conversations
+from gemini_widgets.offline import Fault
+from gemini_widgets.turns import Turn, turns_from_history
+
+TURN_KEYS = {
+    "message",
+    "attachments",
+    "reply",
+    "thoughts",
+    "status",
+    "notice",
+    "error",
+    "stats",
+    "recorded",
+    "can_continue",
+}
+
+
+def test_the_turn_shape_is_the_one_the_browser_reads():
+    """js/src/chat.js reads these keys and no others (its header comment lists them)."""
+    assert set(Turn(message="hi").to_json()) == TURN_KEYS
+    chat_js = (Path(__file__).parents[2] / "js" / "src" / "chat.js").read_text()
+    header = chat_js.split("import", 1)[0]
+    assert all(key in header for key in TURN_KEYS)
+
+
+def test_history_read_as_turns_joins_the_chunks_of_each_reply():
+    history = [
+        types.UserContent(parts=[types.Part.from_text(text="Hi")]),
+        *[types.ModelContent(parts=[types.Part.from_text(text=t)]) for t in ("Hel", "lo", "!")],
+        types.UserContent(parts=[types.Part.from_text(text="Again")]),
+        types.ModelContent(parts=[types.Part.from_text(text="Yes.")]),
+    ]
+    turns = turns_from_history(history)
+    assert [(t.message, t.reply, t.status, t.recorded) for t in turns] == [
+        ("Hi", "Hello!", "done", True),
+        ("Again", "Yes.", "done", True),
+    ]
+
+
+def test_two_exchanges_are_two_turns_though_the_sdk_keeps_a_content_per_chunk(
+    client, server, model
+):
+    conversation = Conversation(client, model)
+    for message in ("Tell me about tides", "And the moon?"):
+        assert conversation.send(message).ok
+    assert len(conversation.history) > 4  # the SDK's: one Content per streamed chunk
+    assert [t.message for t in conversation.turns] == ["Tell me about tides", "And the moon?"]
+    assert all(
+        t.status == "done" and t.recorded and t.usage is not None for t in conversation.turns
+    )
+    assert conversation.turns[-1].reply == conversation.runner.state.text
+
+
+def test_a_failed_reply_is_a_turn_but_not_history_and_retry_replaces_it(client, server, model):
+    conversation = Conversation(client, model)
+    conversation.send("Hello")
+    before = conversation.history
+    server.fail_next(Fault.drop(after=2))
+    failed = conversation.send("Explain heaps")
+    assert failed.error is not None and conversation.history == before
+    turn = conversation.turns[-1]
+    assert (turn.status, turn.recorded, turn.reply) == ("error", False, failed.text)
+
+    async def retry() -> None:
+        assert conversation.retry() is None
+        await conversation.task
+
+    asyncio.run(retry())
+    assert [(t.message, t.status) for t in conversation.turns] == [
+        ("Hello", "done"),
+        ("Explain heaps", "done"),
+    ]
+    assert len([c for c in conversation.history if c.role == "user"]) == 2
+
+
+def test_a_chat_reply_streams_its_thoughts_to_the_view(client, server, model):
+    chat = Chat(model, client=client, key=None, show_thoughts=True, thinking_budget=256)
+    sent: list[dict] = []
+    chat.view.send = lambda message, buffers=None: sent.append(message)
+    state = chat.send("Why is the sky blue?")
+    streamed = "".join(m.get("thoughts", "") for m in sent if m.get("type") == "delta")
+    assert state.thoughts and streamed == state.thoughts
+    assert chat.turns[-1].thoughts == state.thoughts == chat.view.turns[-1]["thoughts"]
+
+
+def test_a_chat_key_names_one_conversation_in_the_registry(client, server, model):
+    first = Chat(model, client=client, key="notes")
+    first.send("Remember seven.")
+    again = Chat(model, client=client, key="notes", temperature=0.1)
+    assert again.conversation is first.conversation is conversations["notes"]
+    assert [t.message for t in again.turns] == ["Remember seven."]
+    assert again.conversation.views == [again.view]  # the old cell's view stops updating
+    assert again.conversation.config.temperature == 0.1
