@@ -13,7 +13,7 @@ one entry per exchange, where the SDK keeps one ``Content`` per streamed chunk.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Sequence
+from collections.abc import Awaitable, Coroutine, Sequence
 from typing import Any, Protocol
 
 from google import genai
@@ -144,7 +144,7 @@ class Conversation:
         between is refused."""
         turn = self._begin_turn(message, attachments, labels=labels, sink=sink)
         request = self._request_for(turn.contents, asynchronous=True, config=config)
-        return self._spawn(self._ending(turn, self.runner.run_async(request)))
+        return self._spawn(self._ending(turn, self.runner.start(request)))
 
     def stop(self) -> None:
         """Stop the streaming reply; it is kept in ``turns``, not in the history."""
@@ -203,7 +203,8 @@ class Conversation:
     def start_continuation(self, *, sink: RunSink | None = None) -> asyncio.Task[StreamState]:
         """``continue_answer`` as a task on the running loop (the Continue button)."""
         turn = self._resume_turn(sink)
-        return self._spawn(self._ending(turn, self.runner.continue_async(), continued=True))
+        reading = self.runner.start_continuation()
+        return self._spawn(self._ending(turn, reading, continued=True))
 
     def clear(self) -> None:
         """Forget the conversation: a new, empty SDK chat."""
@@ -278,7 +279,7 @@ class Conversation:
         self._show(busy=False)
 
     async def _ending(
-        self, turn: Turn, reading: Coroutine[Any, Any, StreamState], *, continued: bool = False
+        self, turn: Turn, reading: Awaitable[StreamState], *, continued: bool = False
     ) -> StreamState:
         try:  # a cancelled task still ends the turn (as stopped)
             return await reading

@@ -181,3 +181,51 @@ def test_attached_files_reach_the_model_as_parts(lab, tmp_path):
         "text/plain",
         "What do these show?",
     ]
+
+
+def test_a_reply_shows_its_thoughts_while_it_streams(lab):
+    lab.write(
+        "from gemini_widgets import Chat\n"
+        "chat = Chat(show_thoughts=True, thinking_budget=512)\nchat",
+        HELPERS,
+    ).open()
+    lab.run_all()
+    lab.kernel_output("offline_server().fail_next(Fault.slow(between=0.1))")
+    send(lab, "Why is the sky blue? Think it through.")
+    live = model_messages(lab).last
+    expect(live).to_have_attribute("data-status", "streaming")
+    thoughts = live.locator(".gw-thoughts")
+    expect(thoughts).to_be_visible()  # shown while streaming, folded away (a <details>)
+    lab.page.wait_for_function(
+        "() => document.querySelector('.gw-chat .gw-model[data-status=streaming]"
+        " .gw-thoughts-body')?.textContent.length > 20"
+    )
+    assert thoughts.get_attribute("open") is None
+    thoughts.locator("summary").click()
+    lab.screenshot("thoughts-streaming")
+    wait_idle_chat(lab)
+    reply = model_messages(lab).last
+    expect(reply).to_have_attribute("data-status", "done")
+    kept = reply.locator(".gw-thoughts-body").text_content()
+    said = json.loads(lab.kernel_output("import json; print(json.dumps(chat.turns[-1].thoughts))"))
+    assert len(kept) > 20 and kept.split()[:3] == said.replace("*", "").split()[:3]  # rendered
+
+
+def test_a_magic_turn_with_the_chat_key_shows_in_the_chat(lab):
+    lab.write(
+        "from gemini_widgets import Chat\nchat = Chat(key='trip', seed=3)\nchat",
+        "%load_ext gemini_widgets",
+    ).open()
+    lab.run_all()
+    lab.page.locator(".gw-chat").wait_for()
+    send(lab, "Plan a day in Lisbon")
+    wait_idle_chat(lab)
+    lab.kernel_output(
+        "from gemini_widgets.conversation import conversations\n"
+        "r = get_ipython().run_cell_magic('gemini', '--chat trip', 'And the evening?')"
+    )
+    users = lab.page.locator(".gw-chat .gw-message.gw-user")
+    expect(users).to_have_count(2)
+    expect(users.last).to_have_text("And the evening?")
+    expect(model_messages(lab).last).to_have_attribute("data-status", "done")
+    lab.screenshot("magic-turn-in-chat")

@@ -1,26 +1,32 @@
-"""Stopping a stream in a real kernel: Interrupt for blocking cells, stop() for background."""
+"""Stopping a stream in a real kernel: Interrupt for blocking cells, stop() for background.
+
+Each step waits for an event (the answer streaming, a task done), never for some seconds:
+the "slow" answer takes 40 s, so a stop after its first words comes long before its end
+however busy the machine is.
+"""
 
 from __future__ import annotations
 
-import threading
-import time
-
 SETUP = """
+import asyncio, time
 from gemini_widgets import StreamView, stream, get_client
 from gemini_widgets.client import offline_server
 from gemini_widgets.offline import Fault
 server = offline_server()
 server.reset()
 server.script(*[f"word{i} " for i in range(200)], prompt="slow")
+async def until(condition, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"not after {timeout} s"
+        await asyncio.sleep(0.01)
 """
+SLOW = "server.fail_next(Fault.slow(between=0.2))"
 
 
 def test_interrupt_stops_a_blocking_stream_and_keeps_the_partial_text(kernel):
-    kernel.ok(SETUP + "server.fail_next(Fault.slow(between=0.05))")
-    timer = threading.Timer(1.5, kernel.manager.interrupt_kernel)
-    timer.start()
-    run = kernel.run("result = stream('slow')")
-    timer.cancel()
+    kernel.ok(SETUP + SLOW)
+    run = kernel.run_interrupted("result = stream('slow')", once="word1 ")
     assert run.error is not None and run.error["ename"] == "KeyboardInterrupt"
     after = kernel.ok("print(result if 'result' in dir() else None)")
     assert after.stdout.strip() == "None"  # the assignment never happened...
@@ -33,13 +39,11 @@ def test_interrupt_stops_a_blocking_stream_and_keeps_the_partial_text(kernel):
 
 
 def test_background_stream_returns_at_once_and_stops_on_request(kernel):
-    kernel.ok(SETUP + "server.fail_next(Fault.slow(between=0.05))")
-    started = time.monotonic()
-    kernel.ok("task = stream('slow', background=True)")
-    assert time.monotonic() - started < 2
-    time.sleep(1.0)
-    kernel.ok("task.stop()")
-    time.sleep(0.5)
+    kernel.ok(SETUP + SLOW)
+    run = kernel.ok("task = stream('slow', background=True)\nprint(task.done())")
+    assert run.stdout.split() == ["False"]  # the cell returned while the answer streams
+    kernel.ok("await until(lambda: task.result().text.startswith('word0 word1 '))")
+    kernel.ok("task.stop()\nawait until(task.done)")
     run = kernel.ok(
         "r = task.result(); print(task.done(), r.stopped, r.text.startswith('word0 word1'))"
     )
@@ -54,7 +58,7 @@ def test_five_background_streams_run_at_once_without_crossing(kernel):
         "tasks = [stream(f'p{i}', background=True) for i in range(5)]"
     )
     kernel.ok(code)
-    time.sleep(3)
+    kernel.ok("await until(lambda: all(t.done() for t in tasks))")
     run = kernel.ok(
         "import asyncio\n"
         "print(all(t.done() for t in tasks))\n"
@@ -73,7 +77,7 @@ def test_format_code_offers_the_answer_as_a_new_cell(kernel):
     )
     run = kernel.ok("%%gemini --format code\ncode")
     payload = run.reply["payload"]
-    assert payload == [{"source": "set_next_input", "text": "print(42)", "replace": False}]
+    assert payload == [{"source": "set_next_input", "text": "print(42)", "replace": False}], (run.reply, run.messages)
 
 
 def test_five_background_magic_cells_complete_with_nothing_crossed(kernel):
@@ -84,7 +88,7 @@ def test_five_background_magic_cells_complete_with_nothing_crossed(kernel):
     )
     for i in range(5):
         kernel.ok(f"%%gemini --background -o bg{i}\ncell {i}")
-    time.sleep(3)
+    kernel.ok("await until(lambda: all(globals()[f'bg{i}'].done() for i in range(5)))")
     run = kernel.ok(
         "print(all(globals()[f'bg{i}'].done() for i in range(5)))\n"
         "for i in range(5):\n"
@@ -95,11 +99,8 @@ def test_five_background_magic_cells_complete_with_nothing_crossed(kernel):
 
 
 def test_interrupt_stops_a_gemini_cell_and_keeps_the_partial_answer(kernel):
-    kernel.ok("%load_ext gemini_widgets\n" + SETUP + "server.fail_next(Fault.slow(between=0.05))")
-    timer = threading.Timer(1.5, kernel.manager.interrupt_kernel)
-    timer.start()
-    run = kernel.run("%%gemini -o answer\nslow")
-    timer.cancel()
+    kernel.ok("%load_ext gemini_widgets\n" + SETUP + SLOW)
+    run = kernel.run_interrupted("%%gemini -o answer\nslow", once="word1 ")
     assert run.error is not None and run.error["ename"] == "KeyboardInterrupt"
     partial = run.of_type("update_display_data")[-1]["content"]["data"]["text/markdown"]
     assert partial.startswith("word0 word1 ") and len(partial) < len("word199 ") * 200
