@@ -102,10 +102,6 @@ class Chat:
         """One entry per exchange, as shown (failed and stopped replies too)."""
         return list(self.conversation.turns)
 
-    @property
-    def busy(self) -> bool:
-        return self.conversation.busy
-
     def send(self, message: Any, *, attachments: Sequence[Any] = ()) -> StreamState:
         """Send a message and stream the reply into the view; return it when it ends.
 
@@ -121,6 +117,11 @@ class Chat:
     def stop(self) -> None:
         """Stop the streaming reply; it is kept in the view, not in the history."""
         self.conversation.stop()
+
+    @property
+    def busy(self) -> bool:
+        """A reply is streaming: a second message waits (``send`` raises, the box refuses)."""
+        return self.conversation.busy
 
     def regenerate(self) -> str | None:
         """Ask again for the last reply (in the background). Returns why it cannot, or None."""

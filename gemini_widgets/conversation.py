@@ -116,17 +116,10 @@ class Conversation:
         finally:
             self._end_turn(turn)
 
-    async def send_async(
-        self,
-        message: Any,
-        *,
-        attachments: Sequence[Any] = (),
-        config: types.GenerateContentConfig | None = None,
-        sink: RunSink | None = None,
-    ) -> StreamState:
+    async def send_async(self, message: Any, *, attachments: Sequence[Any] = ()) -> StreamState:
         """``send`` for async code: the kernel stays free while the reply streams."""
-        turn = self._begin_turn(message, attachments, sink=sink)
-        request = self._request_for(turn.contents, asynchronous=True, config=config)
+        turn = self._begin_turn(message, attachments, sink=None)
+        request = self._request_for(turn.contents, asynchronous=True, config=None)
         return await self._ending(turn, self.runner.run_async(request))
 
     def start(

@@ -24,6 +24,8 @@ from .fallback import StaticFallback
 __all__ = ["ChatView"]
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
+ACTIONS = frozenset({"stop", "regenerate", "retry", "continue_reply", "clear"})
+"""The ``ChatActions`` the browser may call by name through ``_act``."""
 
 
 class ChatActions(Protocol):
@@ -102,26 +104,12 @@ class ChatView(StaticFallback, anywidget.AnyWidget):
         return {"refused": refused}, []
 
     @command
-    def _stop(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
-        self._actions.stop()
-        return {}, []
-
-    @command
-    def _regenerate(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
-        return {"refused": self._actions.regenerate()}, []
-
-    @command
-    def _retry(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
-        return {"refused": self._actions.retry()}, []
-
-    @command
-    def _continue(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
-        return {"refused": self._actions.continue_reply()}, []
-
-    @command
-    def _clear(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
-        self._actions.clear()
-        return {}, []
+    def _act(self, msg: dict[str, Any], buffers: list[bytes]) -> tuple[dict[str, Any], list]:
+        """Stop, Regenerate, Retry, Continue and Clear: each answers why it cannot, or None."""
+        action = msg.get("action")
+        if action not in ACTIONS:
+            return {"refused": f"Unknown action {action!r}."}, []
+        return {"refused": getattr(self._actions, action)()}, []
 
     @command
     def _export(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:

@@ -107,7 +107,7 @@ async function render({ model, el: root, experimental }) {
       const proceed = el('button', 'gw-button gw-continue', 'Continue');
       proceed.type = 'button';
       proceed.title = 'Ask the model to go on from where the reply was cut short';
-      proceed.addEventListener('click', () => act('_continue'));
+      proceed.addEventListener('click', () => act('_act', { action: 'continue_reply' }));
       actions.append(proceed);
     }
     // Retry re-sends a message whose reply never reached the history (failed, stopped,
@@ -115,7 +115,7 @@ async function render({ model, el: root, experimental }) {
     if (isLast && !turn.recorded) {
       const retry = el('button', 'gw-button gw-retry', 'Retry');
       retry.type = 'button';
-      retry.addEventListener('click', () => act('_retry'));
+      retry.addEventListener('click', () => act('_act', { action: 'retry' }));
       actions.append(retry);
     }
     if (actions.childElementCount) node.append(actions);
@@ -271,15 +271,15 @@ async function render({ model, el: root, experimental }) {
   });
   send.addEventListener('click', async () => {
     if (!model.get('busy')) return submit();
-    if (model.get('background')) return act('_stop');
+    if (model.get('background')) return act('_act', { action: 'stop' });
     if (!(await interruptKernel(model))) say(STOP_HINT);
   });
   attach.addEventListener('click', () => files.click());
   files.addEventListener('change', () => {
     chips.replaceChildren(...[...files.files].map((f) => el('span', 'gw-chip', f.name)));
   });
-  regenerate.addEventListener('click', () => act('_regenerate'));
-  clear.addEventListener('click', () => act('_clear'));
+  regenerate.addEventListener('click', () => act('_act', { action: 'regenerate' }));
+  clear.addEventListener('click', () => act('_act', { action: 'clear' }));
   exportButton.addEventListener('click', async () => {
     const reply = await act('_export');
     if (reply) download('chat.md', reply.markdown);

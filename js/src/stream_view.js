@@ -120,9 +120,9 @@ async function render({ model, el: root, experimental }) {
   const stats = el('span', 'gw-stats');
   const finish = el('span', 'gw-finish');
   const backend = el('span', 'gw-backend');
-  const stop = el('button', 'gw-stop', 'Stop');
+  const stop = el('button', 'gw-button gw-stop', 'Stop');
   stop.type = 'button';
-  const proceed = el('button', 'gw-continue', 'Continue');
+  const proceed = el('button', 'gw-button gw-continue', 'Continue');
   proceed.type = 'button';
   proceed.title = 'Ask the model to go on from where the answer was cut short';
   bar.append(badge, stats, finish, backend, stop, proceed);

@@ -21,7 +21,7 @@ export function addCopyButtons(container) {
   for (const pre of container.querySelectorAll('pre:not([data-gw-copy])')) {
     pre.setAttribute('data-gw-copy', '');
     const button = document.createElement('button');
-    button.className = 'gw-copy';
+    button.className = 'gw-button gw-copy';
     button.type = 'button';
     button.textContent = 'Copy';
     button.title = 'Copy code';
