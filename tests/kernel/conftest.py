@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,10 +49,18 @@ class Kernel:
         self.client.start_channels()
         self.client.wait_for_ready(timeout=60)
 
-    def run(self, code: str, timeout: float = 120, cell_id: str | None = None) -> Execution:
+    def run(
+        self,
+        code: str,
+        timeout: float = 120,
+        cell_id: str | None = None,
+        on_message: Callable[[dict[str, Any]], None] | None = None,
+    ) -> Execution:
         """Execute ``code``; collect every iopub message of it until the kernel is idle.
 
         ``cell_id`` is sent in the request's metadata, as JupyterLab does for each cell.
+        ``on_message`` sees each message as it comes (to act when something happens: Kernel
+        -> Interrupt once the answer is streaming, say).
         """
         message = self.client.session.msg(
             "execute_request",
@@ -75,9 +83,28 @@ class Kernel:
                 continue
             execution.messages.append(message)
             execution.wire_bytes.append(_wire_size(message))
+            if on_message is not None:
+                on_message(message)
             if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
                 break
         execution.reply = self.client.get_shell_msg(timeout=timeout)["content"]
+        return execution
+
+    def run_interrupted(self, code: str, once: str, timeout: float = 120) -> Execution:
+        """Run ``code`` and press Kernel -> Interrupt as soon as a widget message of it
+        carries ``once`` (the answer is streaming): at an event, not after some seconds."""
+        interrupted = False
+
+        def watch(message: dict[str, Any]) -> None:
+            nonlocal interrupted
+            if interrupted or message["msg_type"] != "comm_msg":
+                return
+            if once in json.dumps(message["content"]):
+                interrupted = True
+                self.manager.interrupt_kernel()
+
+        execution = self.run(code, timeout, on_message=watch)
+        assert interrupted, f"no widget message carried {once!r}"
         return execution
 
     def ok(self, code: str, timeout: float = 120, cell_id: str | None = None) -> Execution:

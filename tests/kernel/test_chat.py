@@ -1,11 +1,16 @@
-"""Chat in a real kernel, on the offline server: history, stop, errors, regenerate, cells."""
+"""Chat in a real kernel, on the offline server: history, stop, errors, regenerate, cells.
+
+Each step waits for an event (a reply streaming, the chat idle), never for some seconds: a
+background reply runs while a cell awaits, and the "slow" reply takes 40 s, so a stop after
+its first words comes long before its end however busy the machine is.
+"""
 
 from __future__ import annotations
 
 import json
-import time
 
 SETUP = """
+import asyncio, time
 from gemini_widgets import Chat
 from gemini_widgets.client import offline_server
 from gemini_widgets.offline import Fault
@@ -15,12 +20,19 @@ def turns(chat):
     return [t.status for t in chat.turns]
 def exchanges(chat):
     return sum(1 for c in chat.history if c.role == 'user')
-def wait(chat, timeout=10):
-    import time
-    start = time.monotonic()
-    while chat.busy and time.monotonic() - start < timeout:
-        time.sleep(0.05)
+async def until(condition, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"not after {timeout} s"
+        await asyncio.sleep(0.01)
+async def wait(chat):
+    # the reply's task, not only busy: the turn is finished a step after the answer ends
+    await until(lambda: not chat.busy and (chat.task is None or chat.task.done()))
 """
+SLOW = (
+    "server.script(*[f'w{i} ' for i in range(200)], prompt='slow')\n"
+    "server.fail_next(Fault.slow(between=0.2))\n"
+)
 
 
 def output(kernel, code: str, cell_id: str | None = None) -> str:
@@ -78,12 +90,11 @@ def test_error_mid_stream_keeps_partial_and_leaves_history_consistent(kernel):
     assert state["turns"] == ["done", "error"]
     # Retry sends the failed message again, in the background; the history then grows.
     kernel.ok("refused = chat.retry()")
-    time.sleep(1)
     after = json.loads(
         output(
             kernel,
             (
-                "wait(chat)\n"
+                "await wait(chat)\n"
                 "print(json.dumps({'refused': refused, 'exchanges': exchanges(chat),"
                 " 'turns': turns(chat), 'last': chat.turns[-1].reply}))"
             ),
@@ -97,22 +108,16 @@ def test_error_mid_stream_keeps_partial_and_leaves_history_consistent(kernel):
 
 def test_stop_keeps_the_partial_reply_out_of_the_history(kernel):
     kernel.ok(SETUP)
-    kernel.ok(
-        "server.script(*[f'w{i} ' for i in range(100)], prompt='slow')\n"
-        "server.fail_next(Fault.slow(between=0.05))\n"
-        "chat = Chat()\n"
-        "refused = chat.submit('slow', [])"  # what the input box does
-    )
-    time.sleep(1.0)
+    kernel.ok(SLOW + "chat = Chat()\nrefused = chat.submit('slow', [])")  # as the input box does
+    kernel.ok("await until(lambda: chat.streaming_text()[0].startswith('w0 w1 '))")
     busy = output(kernel, "print(chat.busy, chat.submit('another', []))")
     assert busy.startswith("True A reply is streaming")
     kernel.ok("chat.stop()")
-    time.sleep(0.5)
     state = json.loads(
         output(
             kernel,
             (
-                "wait(chat)\n"
+                "await wait(chat)\n"
                 "print(json.dumps({'exchanges': exchanges(chat), 'turns': turns(chat),"
                 " 'partial': chat.turns[-1].reply}))"
             ),
@@ -130,12 +135,11 @@ def test_regenerate_replaces_the_last_exchange(kernel):
         "before = len(server.requests)\n"
         "refused = chat.regenerate()"
     )
-    time.sleep(1)
     state = json.loads(
         output(
             kernel,
             (
-                "wait(chat)\n"
+                "await wait(chat)\n"
                 "sent = server.requests[-1].body['contents']\n"
                 "print(json.dumps({'refused': refused, 'exchanges': exchanges(chat),"
                 " 'requests': len(server.requests) - before,"
@@ -216,18 +220,9 @@ def test_saved_output_carries_the_conversation_as_markdown(kernel):
 
 
 def test_interrupt_during_send_ends_the_turn_as_stopped(kernel):
-    import threading
-
     kernel.ok(SETUP)
-    kernel.ok(
-        "server.script(*[f'w{i} ' for i in range(100)], prompt='slow')\n"
-        "server.fail_next(Fault.slow(between=0.05))\n"
-        "chat = Chat()"
-    )
-    timer = threading.Timer(1.5, kernel.manager.interrupt_kernel)
-    timer.start()
-    run = kernel.run("chat.send('slow')")
-    timer.cancel()
+    kernel.ok(SLOW + "chat = Chat()")
+    run = kernel.run_interrupted("chat.send('slow')", once="w1 ")
     assert run.error["ename"] == "KeyboardInterrupt"
     state = json.loads(
         output(
