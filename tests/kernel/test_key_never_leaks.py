@@ -30,6 +30,7 @@ import os
 import random
 import re
 import string
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -451,6 +452,22 @@ class Listener:
         self.messages: list[dict[str, Any]] = []
 
     def drain(self, quiet: float = 0.1) -> None:
+        """Every message the kernel published before now, then any that follow within
+        ``quiet`` seconds (a background task's). "Before now" is an event, not a pause: a
+        request of ours goes busy and idle on iopub after all of them, however late they
+        reach this client on a busy machine."""
+        asked = self.client.kernel_info()
+        deadline = time.monotonic() + 60
+        while True:
+            message = self.client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+            self.messages.append(message)
+            if (
+                message["parent_header"].get("msg_id") == asked
+                and message["msg_type"] == "status"
+                and message["content"]["execution_state"] == "idle"
+            ):
+                break
+        self.client.get_shell_msg(timeout=60)  # the kernel_info_reply
         while True:
             try:
                 self.messages.append(self.client.get_iopub_msg(timeout=quiet))
