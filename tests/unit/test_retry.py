@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 
 import pytest
@@ -13,10 +12,15 @@ from gemini_widgets.consume import StopSignal, aconsume, consume
 from gemini_widgets.errors import StreamError
 from gemini_widgets.offline import Fault
 from gemini_widgets.retry import DEFAULT_RETRY, RetryNotice, retry_policy
+from gemini_widgets.stream import StreamState
 from gemini_widgets.widgets import StreamView
 
 WORDS = [f"w{i} " for i in range(10)]
 FAST = {"initial_delay": 0.01, "jitter": 0.0, "max_delay": 5.0}
+SLOW = {"initial_delay": 60.0, "jitter": 0.0, "max_delay": 60.0}
+"""A wait no test sits out: ended early, it is over long before its 60 s."""
+NEVER = 60.0
+"""Seconds to wait for something that happens at once unless the code is broken."""
 
 
 def http_error(code: int, retry_after: float | None = None) -> StreamError:
@@ -135,43 +139,94 @@ def test_an_error_after_the_first_chunk_is_not_retried(client, server, model):
 def test_a_stop_during_the_wait_ends_at_once(client, server, model):
     server.fail_next(Fault.http(429, retry_after=0))
     stop = StopSignal()
-    sink = RetryRecorder()
-    threading.Timer(0.3, stop.set).start()
+
+    class StopWhenWaiting(RetryRecorder):
+        def on_retry(self, notice, state) -> None:
+            super().on_retry(notice, state)
+            stop.set()  # the Stop button, pressed while the view counts down
+
+    sink = StopWhenWaiting()
     started = time.monotonic()
-    state = consume(
-        opener(client, model), sink, stop=stop, retry=retry_policy({"initial_delay": 30})
-    )
+    state = consume(opener(client, model), sink, stop=stop, retry=retry_policy(SLOW))
     assert state.stopped and len(sink.notices) == 1
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < sink.notices[0].delay  # the 60 s were not sat out
     assert len(server.requests) == 1
 
 
 def test_cancelling_an_async_stream_during_the_wait_ends_at_once(client, server, model):
     server.fail_next(Fault.http(429, retry_after=0))
 
-    async def run() -> None:
+    async def run() -> list[RetryNotice]:
+        waiting = asyncio.Event()
+
+        class Waiting(RetryRecorder):
+            def on_retry(self, notice, state) -> None:
+                super().on_retry(notice, state)
+                waiting.set()
+
+        sink = Waiting()
         task = asyncio.ensure_future(
-            aconsume(aopener(client, model), retry=retry_policy({"initial_delay": 30}))
+            aconsume(aopener(client, model), sink, retry=retry_policy(SLOW))
         )
-        await asyncio.sleep(0.3)
+        await asyncio.wait_for(waiting.wait(), NEVER)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+        return sink.notices
 
     started = time.monotonic()
-    asyncio.run(run())
-    assert time.monotonic() - started < 2
+    notices = asyncio.run(run())
+    assert len(notices) == 1 and time.monotonic() - started < notices[0].delay
+    assert len(server.requests) == 1
+
+
+class WatchedClock:
+    """A fake clock (``now``) that counts how often the loop reads it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.reads = 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        return self.now
+
+
+def _wait_until(condition) -> None:
+    deadline = time.monotonic() + NEVER
+    while not condition():
+        assert time.monotonic() < deadline, f"not after {NEVER:g} s"
+        time.sleep(0.001)
 
 
 def test_idle_timeout_counts_from_the_retry_not_the_first_attempt(client, server, model):
+    """The first attempt is refused at once; the retry waits 0.05 s; the second attempt is
+    sent at 0.5 s: a 0.5 s timeout counted from the start would be up, counted from the
+    retry it is not. The seconds are a fake clock's, moved by the test once the loop has
+    taken the retry, so a busy machine moves nothing."""
     server.script(*WORDS)
     server.fail_next(Fault.http(503, retry_after=0))
-    state = consume(
-        opener(client, model),
-        retry=retry_policy({"initial_delay": 0.5, "jitter": 0}),
-        idle_timeout=0.4,
+    clock = WatchedClock()
+    state = StreamState(clock=clock)
+    opened: list[int] = []
+
+    def open_stream():
+        opened.append(1)
+        if len(opened) == 2:
+            _wait_until(lambda: state.retry is not None)  # the loop has taken the retry
+            clock.now = 0.5
+            reads = clock.reads
+            # the loop looks at the clock (a loop counting from the start would end here)
+            _wait_until(lambda: clock.reads >= reads + 2 or state.done)
+        return client.models.generate_content_stream(model=model, contents="x")
+
+    consume(
+        open_stream,
+        state=state,
+        retry=retry_policy({"initial_delay": 0.05, "jitter": 0}),
+        idle_timeout=0.5,
     )
-    assert state.ok and state.text == "".join(WORDS)
+    assert state.ok and state.text == "".join(WORDS) and len(opened) == 2
 
 
 def test_retry_needs_an_opener(client, model):
