@@ -14,11 +14,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import socket
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -131,6 +133,23 @@ def _config(i: int) -> types.GenerateContentConfig:
     return types.GenerateContentConfig(seed=i)
 
 
+@dataclass(frozen=True)
+class UntilAllStreaming(Pacing):
+    """Like ``Pacing`` once every stream has its first chunk and the malformed requests are
+    out; 1 s between chunks before that. So the load is what the test says it is (all 50
+    streaming when the malformed ones arrive) by construction, not by a race a busy machine
+    can lose: no answer can end before (and streams served one after another would take
+    minutes)."""
+
+    first_chunks: list[float] = field(default_factory=list)
+    malformed_sent: threading.Event = field(default_factory=threading.Event)
+
+    def gap(self, rng: random.Random) -> float:
+        if len(self.first_chunks) < STREAMS or not self.malformed_sent.is_set():
+            return 1.0
+        return super().gap(rng)
+
+
 async def _stream(client: genai.Client, i: int, first_chunks: list[float]) -> dict[str, Any]:
     started = time.monotonic()
     chunks: list[str] = []
@@ -162,7 +181,7 @@ async def _raw(port: int, data: bytes) -> bytes:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(data)
     await writer.drain()
-    reply = await asyncio.wait_for(reader.read(), 10)
+    reply = await asyncio.wait_for(reader.read(), 60)
     writer.close()
     return reply
 
@@ -203,11 +222,11 @@ async def _leave_raw_stream_early(http: httpx.AsyncClient) -> int:
     return 0
 
 
-async def _load(server: OfflineGemini) -> dict[str, Any]:
+async def _load(server: OfflineGemini, pacing: UntilAllStreaming) -> dict[str, Any]:
     port = server.port
     assert port is not None
     client = _client(server)
-    first_chunks: list[float] = []
+    first_chunks = pacing.first_chunks
     streams = [asyncio.create_task(_stream(client, i, first_chunks)) for i in range(STREAMS)]
 
     # Headers that never end: held open through the whole run, finished at the end.
@@ -237,6 +256,7 @@ async def _load(server: OfflineGemini) -> dict[str, Any]:
             asyncio.create_task(_leave_sdk_stream_early(client)),
             asyncio.create_task(_leave_raw_stream_early(http)),
         ]
+        pacing.malformed_sent.set()
         stream_results = await asyncio.gather(*streams)
         bad_results = await asyncio.gather(*bad)
         garbage_replies = await asyncio.gather(*garbage)
@@ -247,7 +267,7 @@ async def _load(server: OfflineGemini) -> dict[str, Any]:
     body = _json({"contents": [{"parts": [{"text": "count me"}]}]})
     stalled.write(f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
     await stalled.drain()
-    stalled_reply = await asyncio.wait_for(stalled_reader.read(), 10)
+    stalled_reply = await asyncio.wait_for(stalled_reader.read(), 60)
     stalled.close()
     return dict(
         streams=stream_results,
@@ -279,9 +299,10 @@ def test_50_streams_and_malformed_requests_at_once(loaded_server, caplog):
     assert len(set(expected)) == STREAMS
     server.reset()
 
-    server.state.pacing = Pacing(first_chunk=0.05, between=(0.01, 0.02))
+    pacing = UntilAllStreaming(first_chunk=0.05, between=(0.01, 0.02))
+    server.state.pacing = pacing
     started = time.monotonic()
-    run = asyncio.run(asyncio.wait_for(_load(server), 90))
+    run = asyncio.run(asyncio.wait_for(_load(server, pacing), 90))
     elapsed = time.monotonic() - started
     server.state.pacing = Pacing.instant()
 
