@@ -104,7 +104,7 @@ def test_command_serves_until_stopped(model):
         assert len(chunks) > 1
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
 
 
 def test_command_refuses_a_non_loopback_host():
@@ -112,7 +112,7 @@ def test_command_refuses_a_non_loopback_host():
         [sys.executable, "-m", "gemini_widgets.offline", "--host", "0.0.0.0"],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "loopback only" in result.stderr
