@@ -22,7 +22,7 @@ import threading
 from collections import deque
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import replace
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias, TypedDict, Unpack
 
 from google.genai import types
 
@@ -30,7 +30,7 @@ from .errors import StreamError, describe_error
 from .retry import RetryNotice, RetryPolicy
 from .stream import Coalescer, Delta, StreamState
 
-__all__ = ["StopSignal", "StreamSink", "aconsume", "consume"]
+__all__ = ["ReadOptions", "StopSignal", "StreamSink", "aconsume", "consume"]
 
 FRAME_INTERVAL = 1 / 30
 _POLL = 0.1  # how often a waiting loop looks at its StopSignal
@@ -53,6 +53,20 @@ class StreamSink(Protocol):
     def on_delta(self, delta: Delta, state: StreamState) -> None: ...
 
     def on_end(self, state: StreamState) -> None: ...
+
+
+class ReadOptions(TypedDict, total=False):
+    """The keywords both loops take (declared once, so the two cannot drift)."""
+
+    state: StreamState | None
+    """The state to feed (a continued answer's); a new one by default."""
+    stop: StopSignal | None
+    frame_interval: float
+    """Seconds between deltas handed to the sink at most (``FRAME_INTERVAL``)."""
+    idle_timeout: float | None
+    """End the stream with a message after this long without a chunk."""
+    retry: RetryPolicy | None
+    """Retry a request that fails before its first chunk (needs an opener)."""
 
 
 class StopSignal:
@@ -85,12 +99,7 @@ _CHUNK, _ERROR, _END, _RETRY = range(4)
 def consume(
     responses: SyncStream | Callable[[], SyncStream],
     sink: StreamSink | None = None,
-    *,
-    state: StreamState | None = None,
-    stop: StopSignal | None = None,
-    frame_interval: float = FRAME_INTERVAL,
-    idle_timeout: float | None = None,
-    retry: RetryPolicy | None = None,
+    **options: Unpack[ReadOptions],
 ) -> StreamState:
     """Read a sync stream to its end (or error, stop, timeout) and return its state.
 
@@ -99,8 +108,7 @@ def consume(
     notice a stop while no chunk arrives. ``KeyboardInterrupt`` (Kernel -> Interrupt) ends
     the stream as stopped, keeps the partial text, then propagates.
     """
-    state = state or StreamState()
-    open_stream = _opener(responses, retry)
+    state, open_stream, retry, pump = _begin(responses, sink, options)
     items: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
     halt = threading.Event()
 
@@ -117,11 +125,9 @@ def consume(
                     if halt.is_set():
                         break
             except BaseException as exc:  # handed to the consuming thread, which reports it
-                notice = _next_retry(retry, attempt, exc, received)
+                notice = _hand_over_failure(items.put, retry, attempt, exc, received)
                 if notice is None:
-                    items.put((_ERROR, exc))
                     return
-                items.put((_RETRY, notice))
                 attempt += 1
                 halt.wait(notice.delay)  # a stop sets ``halt`` and ends the wait
             else:
@@ -133,9 +139,6 @@ def consume(
                     close()  # closes the HTTP response when we stopped early
 
     threading.Thread(target=read, name="gemini-stream-reader", daemon=True).start()
-    pump = _Pump(
-        sink or _NullSink(), state, Coalescer(frame_interval, state.clock), stop, idle_timeout
-    )
     try:
         while True:
             try:
@@ -158,12 +161,7 @@ def consume(
 async def aconsume(
     responses: AsyncStream | Callable[[], AsyncStream],
     sink: StreamSink | None = None,
-    *,
-    state: StreamState | None = None,
-    stop: StopSignal | None = None,
-    frame_interval: float = FRAME_INTERVAL,
-    idle_timeout: float | None = None,
-    retry: RetryPolicy | None = None,
+    **options: Unpack[ReadOptions],
 ) -> StreamState:
     """Read an async stream (or the awaitable ``client.aio`` returns, or a function that
     opens one: needed for ``retry``) into its state.
@@ -173,11 +171,9 @@ async def aconsume(
     when the queue is empty. Cancelling the task running this stops the stream, closes its
     connection and keeps the partial text; the cancellation then propagates.
     """
-    state = state or StreamState()
+    state, open_stream, retry, pump = _begin(responses, sink, options)
     items: deque[tuple[int, Any]] = deque()
     arrived = asyncio.Event()
-
-    open_stream = _opener(responses, retry)
 
     async def read() -> None:
         attempt = 1
@@ -191,12 +187,10 @@ async def aconsume(
                     items.append((_CHUNK, response))
                     arrived.set()
             except Exception as exc:  # handed to the loop below, which reports it
-                notice = _next_retry(retry, attempt, exc, received)
-                if notice is None:
-                    items.append((_ERROR, exc))
-                    break
-                items.append((_RETRY, notice))
+                notice = _hand_over_failure(items.append, retry, attempt, exc, received)
                 arrived.set()
+                if notice is None:
+                    break
                 attempt += 1
                 await asyncio.sleep(notice.delay)  # a stop cancels this task
             else:
@@ -205,9 +199,6 @@ async def aconsume(
         arrived.set()
 
     reader = asyncio.ensure_future(read())
-    pump = _Pump(
-        sink or _NullSink(), state, Coalescer(frame_interval, state.clock), stop, idle_timeout
-    )
     try:
         while True:
             if not items:
@@ -229,12 +220,42 @@ async def aconsume(
     return state
 
 
+def _begin(
+    responses: Any, sink: StreamSink | None, options: ReadOptions
+) -> tuple[StreamState, Callable[[], Any], RetryPolicy | None, _Pump]:
+    """What both loops start from: the state, the opener, the retry policy and the pump."""
+    unknown = set(options) - set(ReadOptions.__annotations__)
+    if unknown:
+        raise TypeError(f"unexpected keyword argument {sorted(unknown)[0]!r}")
+    state = options.get("state") or StreamState()
+    retry = options.get("retry")
+    coalescer = Coalescer(options.get("frame_interval", FRAME_INTERVAL), state.clock)
+    pump = _Pump(
+        sink or _NullSink(), state, coalescer, options.get("stop"), options.get("idle_timeout")
+    )
+    return state, _opener(responses, retry), retry, pump
+
+
 def _opener(responses: Any, retry: RetryPolicy | None) -> Callable[[], Any]:
     if callable(responses):
         return responses
     if retry is not None:
         raise TypeError("retry needs a function that opens the stream, not an open stream")
     return lambda: responses
+
+
+def _hand_over_failure(
+    put: Callable[[tuple[int, Any]], None],
+    retry: RetryPolicy | None,
+    attempt: int,
+    exc: BaseException,
+    received: int,
+) -> RetryNotice | None:
+    """Queue the error, or the retry about to be waited for; return that retry (None: the
+    reader is done)."""
+    notice = _next_retry(retry, attempt, exc, received)
+    put((_ERROR, exc) if notice is None else (_RETRY, notice))
+    return notice
 
 
 def _next_retry(
