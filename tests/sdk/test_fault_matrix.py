@@ -14,10 +14,13 @@ chat records the exchange. Each case runs through each surface (``SURFACES``):
 * ``chat_async``  ``await Chat.send_async()``: the path a message typed in the chat takes.
 
 Each cell also checks the text the browser was sent (the view's delta messages) is exactly
-the text kept, and that the call returned in bounded time. Recovery is tested as the view
-offers it: Continue until the answer is whole (a chat then records it once), and a chat's
-Retry after an error. docs/reliability.md shows the same table; the wrong behaviours found
-are pinned at the end by strict xfails.
+the text kept, and that a silent server was given up on, not waited for. Recovery is tested
+as the view offers it: Continue until the answer is whole (a chat then records it once), and
+a chat's Retry after an error. docs/reliability.md shows the same table; the wrong behaviours
+found are pinned at the end by strict xfails.
+
+No outcome depends on how fast this machine is: a stream is ended by the fault under test,
+never by a clock racing a busy machine (see ``TIMEOUT`` and ``STALL``).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,12 +64,18 @@ PARTIAL = "".join(ANSWER[:CUT])
 GREETING, GREETING_REPLY = "Hello", "Hi there."
 UNKNOWN_MODEL = "gemini-0-imaginary"
 TIMEOUT = 0.5
-"""Seconds without a chunk before a stream ends (the default is 120)."""
+"""Seconds without a chunk before a stream ends, in the cases about that timeout only: short,
+so they end quickly. Every other case runs with the default (``DEFAULT_TIMEOUT``, 120 s),
+which no pause of a busy machine comes near: only the fault under test ends those streams."""
+STALL = 30.0
+"""How long the server stays silent in the timeout cases: so far past ``TIMEOUT`` that the
+timeout ends the stream however busy the machine is; the chunk never comes in time."""
 FAST_RETRY = {"initial_delay": 0.01, "jitter": 0.0, "max_delay": 1.0}
 """The default policy (429/503, 4 attempts) with 10 ms waits instead of ~1, 2, 4 s."""
 ATTEMPTS = retry.DEFAULT_RETRY.attempts
-BOUND = 5.0
-"""No cell may take longer than this (seconds): nothing waits for a server that is silent."""
+NEVER = 60.0
+"""Seconds to wait for something that happens at once unless the code is broken (the server
+receiving a request the client gave up on): only a hung test waits this long."""
 
 
 # ---- what each fault must look like --------------------------------------------------------
@@ -97,6 +106,8 @@ class Case:
     """A chat's history gains the exchange (with ``text`` as the reply)."""
     retry_cures: bool = True
     """A chat's Retry (the fault gone) brings the whole answer."""
+    timeout: float = DEFAULT_TIMEOUT
+    """The surface's no-chunk timeout (``TIMEOUT`` in the cases about it)."""
 
     @property
     def retries_shown(self) -> list[str]:
@@ -224,25 +235,27 @@ CASES = [
     Case(
         "first-chunk-delay",
         "No first chunk within the timeout",
-        Fault.slow(first_chunk=3 * TIMEOUT),
+        Fault.slow(first_chunk=STALL),
         "error",
         error=f"No response for {TIMEOUT:g} s, so the stream was ended; "
         "a longer timeout lets a slow model finish.",
+        timeout=TIMEOUT,
     ),
     Case(
         "stalled-mid-stream",
         "Chunks stop coming mid-answer",
-        Fault(chunk_delay=3 * TIMEOUT),
+        Fault(chunk_delay=STALL),
         "error",
         error=f"No chunk for {TIMEOUT:g} s, so the stream was ended; the partial answer is "
         "kept; a longer timeout lets a slow model finish.",
         text=ANSWER[0],
         can_continue=True,
+        timeout=TIMEOUT,
     ),
     Case(
         "slow-chunks",
         "Slow chunks, each within the timeout",
-        Fault.slow(between=TIMEOUT / 6),
+        Fault.slow(between=0.05),
         "done",
         text=WHOLE,
         recorded=True,
@@ -418,6 +431,12 @@ class Context:
         """The module's one event loop: the SDK's async client stays on the loop it began on."""
         return self.loop.run_until_complete(coroutine)
 
+    def start_over(self) -> None:
+        """As the fixture left it: no requests, faults or views; the answers scripted."""
+        self.server.reset()
+        _script(self.server)
+        self.views.clear()
+
     def recording_views(self, module: Any) -> None:
         """Make ``module`` build its StreamViews recorded (``stream()`` and the magic make
         their own view inside the call)."""
@@ -432,6 +451,9 @@ class Context:
 
 class Run:
     """One surface's run of one case: what it showed, and its recovery actions."""
+
+    state: Any
+    """The StreamState of the answer (of its last continuation or retry, once recovered)."""
 
     def seen(self) -> Seen:
         raise NotImplementedError
@@ -457,7 +479,7 @@ class StreamRun(Run):
             "model": case.model,
             "client": ctx.client,
             "retry": FAST_RETRY,
-            "timeout": TIMEOUT,
+            "timeout": case.timeout,
             **case.settings,
         }
         if background:
@@ -508,7 +530,7 @@ class MagicRun(StreamRun):
         ctx.monkeypatch.setattr(retry, "DEFAULT_RETRY", quick)
         self.ctx, self.chat = ctx, chat
         self.gemini = ctx.ip.magics_manager.registry["GeminiMagics"]
-        options = f"--timeout {TIMEOUT} -m {case.model}"
+        options = f"--timeout {case.timeout} -m {case.model}"
         for name, value in case.settings.items():
             options += f" --{name.replace('_', '-')} {value}"
         self.before: list[tuple[str, str]] | None = None
@@ -554,7 +576,7 @@ class ChatRun(Run):
             client=ctx.client,
             key=None,
             retry=FAST_RETRY,
-            timeout=TIMEOUT,
+            timeout=case.timeout,
             **case.settings,
         )
         if case.model == MODEL:
@@ -646,26 +668,71 @@ def offline(
 
 @pytest.fixture
 def ctx(server, offline, monkeypatch, ip) -> Context:
-    server.script(*ANSWER, prompt=PROMPT)
-    server.script(GREETING_REPLY, prompt=GREETING)
+    _script(server)
     client, loop = offline
     return Context(server, client, monkeypatch, ip, loop)
+
+
+def _script(server: OfflineGemini) -> None:
+    server.script(*ANSWER, prompt=PROMPT)
+    server.script(GREETING_REPLY, prompt=GREETING)
 
 
 def _prompt_requests(server: OfflineGemini) -> int:
     return sum(1 for r in server.requests if r.prompt_text == PROMPT)
 
 
+def _wait_until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + NEVER
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not after {NEVER:g} s"
+        time.sleep(0.01)
+
+
+def _wait_for_requests(server: OfflineGemini, count: int) -> None:
+    _wait_until(lambda: _prompt_requests(server) >= count, f"the server received {count}")
+
+
+def _timed_out_early(state: Any, case: Case) -> bool:
+    """A timeout case's stream ended by its short timeout before the point where the server
+    falls silent: the server had sent its chunk, a busy machine had not read it yet."""
+    return (
+        case.timeout == TIMEOUT
+        and state.error is not None
+        and state.error.kind == "timeout"
+        and state.text != case.text
+    )
+
+
 # ---- the matrix ----------------------------------------------------------------------------
 
 
+BUSY_RERUNS = 5
+"""Runs a timeout case gets when a busy machine ends it before its fault (``_timed_out_early``);
+a surface that always ends it early still fails."""
+
+
 def _arm_and_run(ctx: Context, case: Case, surface: str) -> Run:
-    if case.fault is not None:
-        ctx.server.fail_next(case.fault, times=case.times, match=PROMPT)
-    return SURFACES[surface](ctx, case)
+    """Arm the case's fault and run it through the surface.
+
+    The cases about the timeout give the surface only ``TIMEOUT`` to read what the server
+    sends before it falls silent; on a busy machine that can take longer, and the stream
+    ends before the fault, which says nothing about the surface: that run is run again.
+    """
+    for _ in range(BUSY_RERUNS):
+        if case.fault is not None:
+            ctx.server.fail_next(case.fault, times=case.times, match=PROMPT)
+        run = SURFACES[surface](ctx, case)
+        # A request the client gave up on may still be on its way to the server: counted
+        # below, and it would take the fault armed for the next run.
+        _wait_for_requests(ctx.server, run.state.attempts)
+        if not _timed_out_early(run.state, case):
+            break
+        ctx.start_over()
+    return run
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize("surface", list(SURFACES))
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_fault_is_handled(ctx: Context, case: Case, surface: str) -> None:
@@ -686,12 +753,10 @@ def test_fault_is_handled(ctx: Context, case: Case, surface: str) -> None:
             *(["streaming"] if case.text else []),
             case.status,
         ]
-    # never hangs: a silent server is given up on after the timeout, not waited for
-    assert seen.elapsed < BOUND
-    if case.id == "first-chunk-delay":
-        assert TIMEOUT <= seen.elapsed < 3 * TIMEOUT
-    if case.id == "slow-chunks":  # longer than the timeout in all, each gap within it
-        assert seen.elapsed > TIMEOUT
+    # a silent server is given up on after the timeout, not waited for (its silence lasts
+    # STALL; a busy machine only makes the wait longer than TIMEOUT, never shorter)
+    if case.timeout == TIMEOUT:
+        assert TIMEOUT <= seen.elapsed < STALL
     # the history holds finished exchanges only
     if surface in CHATS:
         exchange = [("user", PROMPT), ("model", case.text)] if case.recorded else []
@@ -706,7 +771,7 @@ CONTINUABLE = [
 ]
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize(("case", "surface"), CONTINUABLE)
 def test_continue_completes_the_answer(ctx: Context, case: Case, surface: str) -> None:
     """Continue (as often as it is offered) ends with the whole answer, each character sent
@@ -721,7 +786,6 @@ def test_continue_completes_the_answer(ctx: Context, case: Case, surface: str) -
             break
     assert after.text == after.sent == WHOLE, "nothing lost, nothing sent twice"
     assert (after.status, after.error, after.notice) == ("done", "", "")
-    assert after.elapsed < BOUND
     if surface in CHATS:
         assert after.history == [*after.history_before, ("user", PROMPT), ("model", WHOLE)]
         assert CONTINUE_PROMPT not in str(after.history)
@@ -735,7 +799,7 @@ RETRYABLE = [
 ]
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize(("case", "surface"), RETRYABLE)
 def test_chat_retry_after_an_error_brings_the_answer(
     ctx: Context, case: Case, surface: str
@@ -746,6 +810,10 @@ def test_chat_retry_after_an_error_brings_the_answer(
     assert run.seen().status == "error"
     ctx.server.faults.clear()
     run.retry_turn()
+    for _ in range(BUSY_RERUNS):  # a timeout case's Retry has only TIMEOUT for its answer too
+        if not _timed_out_early(run.state, replace(case, text=WHOLE)):
+            break
+        run.retry_turn()
     after = run.seen()
     assert (after.status, after.error, after.text, after.sent) == ("done", "", WHOLE, WHOLE)
     assert after.history == [*after.history_before, ("user", PROMPT), ("model", WHOLE)]
@@ -754,7 +822,7 @@ def test_chat_retry_after_an_error_brings_the_answer(
 # ---- around the matrix ------------------------------------------------------------------------
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 def test_gemini_retry_info_is_a_floor_for_the_wait(ctx: Context) -> None:
     """A 429's RetryInfo (1 s here) outlasts the policy's 10 ms backoff."""
     ctx.server.fail_next(Fault.http(429), match=PROMPT)
@@ -764,27 +832,26 @@ def test_gemini_retry_info_is_a_floor_for_the_wait(ctx: Context) -> None:
         f"429 RESOURCE_EXHAUSTED: retrying in 1 s (attempt 2 of {ATTEMPTS})."
     ]
     assert (seen.status, seen.text) == ("done", WHOLE)
-    assert 1.0 <= seen.elapsed < BOUND
+    assert seen.elapsed >= 1.0  # the wait was made (a busy machine only lengthens it)
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 def test_a_retry_info_longer_than_max_delay_ends_at_once(ctx: Context) -> None:
     ctx.server.fail_next(Fault.http(429, retry_after=60), match=PROMPT, times=None)
     run = StreamRun(ctx, PLAIN, background=False)
     seen = run.seen()
     assert seen.status == "error" and seen.retries_shown == []
     assert "(Gemini suggests 60 s)" in seen.error
-    assert _prompt_requests(ctx.server) == 1 and seen.elapsed < BOUND
+    assert _prompt_requests(ctx.server) == 1 and seen.elapsed < 60  # not waited for
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 def test_500_is_retried_when_asked(ctx: Context) -> None:
     ctx.server.fail_next(Fault.http(500), match=PROMPT)
     state = stream(
         PROMPT,
         client=ctx.client,
         retry={**FAST_RETRY, "http_status_codes": [429, 500, 503]},
-        timeout=TIMEOUT,
     )
     assert state.ok and state.text == WHOLE and state.attempts == 2
 
@@ -815,7 +882,7 @@ UNRECORDED = [
 ]
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize("case", UNRECORDED, ids=[c.id for c in UNRECORDED])
 def test_chat_regenerate_after_an_unrecorded_turn_asks_the_last_message_again(
     ctx: Context, case: Case
@@ -840,7 +907,7 @@ def test_chat_regenerate_after_an_unrecorded_turn_asks_the_last_message_again(
     ]
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 def test_a_saved_chat_shows_a_failed_reply_with_its_partial_text(ctx: Context) -> None:
     case = next(c for c in CASES if c.id == "dropped")
     ctx.server.fail_next(case.fault, match=PROMPT)
