@@ -212,30 +212,19 @@ class _GeminiHandler(tornado.web.RequestHandler):
             )
         return model
 
-    def _send_api_error(self, error: ApiError) -> None:
-        self.set_status(error.code)
-        self._send_json(error.body())
-
 
 class ModelListHandler(_GeminiHandler):
     def get(self, version: str) -> None:
         self._record(version, None, "list")
-        try:
-            self._check_key()
-        except ApiError as error:
-            return self._send_api_error(error)
+        self._check_key()
         self._send_json({"models": [m.resource() for m in MODELS]})
 
 
 class ModelHandler(_GeminiHandler):
     def get(self, version: str, name: str) -> None:
         self._record(version, name, "get")
-        try:
-            self._check_key()
-            model = self._model(version, name)
-        except ApiError as error:
-            return self._send_api_error(error)
-        self._send_json(model.resource())
+        self._check_key()
+        self._send_json(self._model(version, name).resource())
 
 
 class ActionHandler(_GeminiHandler):
@@ -243,20 +232,16 @@ class ActionHandler(_GeminiHandler):
 
     async def post(self, version: str, name: str, action: str) -> None:
         self._record(version, name, action)
-        try:
-            self._check_key()
-            if action not in ("generateContent", "streamGenerateContent", "countTokens"):
-                raise ApiError(404, f"Method {action} is not served by the offline server.")
-            model = self._model(version, name, action)
-            request = parse_generate_request(model.name, loads_body(self.request.body))
-            if action != "countTokens":
-                check_input_tokens(request, model.input_token_limit)
-            fault = self._fault_for(request)
-            if fault.status is not None:
-                raise fault_error(fault)
-        except ApiError as error:
-            return self._send_api_error(error)
-
+        self._check_key()
+        if action not in ("generateContent", "streamGenerateContent", "countTokens"):
+            raise ApiError(404, f"Method {action} is not served by the offline server.")
+        model = self._model(version, name, action)
+        request = parse_generate_request(model.name, loads_body(self.request.body))
+        if action != "countTokens":
+            check_input_tokens(request, model.input_token_limit)
+        fault = self._fault_for(request)
+        if fault.status is not None:
+            raise fault_error(fault)
         if action == "countTokens":
             return self._send_json(_count_tokens_body(request))
         reply = self._shape_reply(self.state.reply_for(request, model), fault)
@@ -290,11 +275,14 @@ class ActionHandler(_GeminiHandler):
     async def _stream(self, reply: Reply, fault: Fault) -> None:
         self.set_header("Content-Type", "text/event-stream")
         rng = random.Random()
-        for sent, chunk in enumerate(reply.chunks):
-            if sent == fault.drop_after:
+        drop = None if fault.drop_after is None else min(fault.drop_after, len(reply.chunks))
+        for sent, chunk in enumerate([*reply.chunks, None]):
+            if sent == drop:
                 await self._flush_quietly()
                 self.request.connection.stream.close()  # type: ignore[union-attr]
                 return
+            if chunk is None:
+                break
             if sent == fault.malformed_after:
                 self.write('data: {"candidates": [{"content": {"parts": [{"text": \r\n\r\n')
                 break
@@ -307,11 +295,6 @@ class ActionHandler(_GeminiHandler):
             self.write(_event(chunk))
             if not await self._flush_quietly():
                 return  # the client went away (a Stop): nothing more to send
-        else:
-            if fault.drop_after is not None and fault.drop_after >= len(reply.chunks):
-                await self._flush_quietly()
-                self.request.connection.stream.close()  # type: ignore[union-attr]
-                return
         if not self.request.connection.stream.closed():  # type: ignore[union-attr]
             self.finish()
 

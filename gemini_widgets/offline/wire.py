@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic
+import tornado.web
 from google.genai import types
 
 __all__ = [
@@ -21,7 +22,6 @@ __all__ = [
     "ParsedRequest",
     "check_input_tokens",
     "count_tokens",
-    "dump_response",
     "error_body",
     "parse_generate_request",
 ]
@@ -39,31 +39,20 @@ STATUS_NAMES = {
     504: "DEADLINE_EXCEEDED",
 }
 
-_TOP_LEVEL_KEYS = {
-    "contents",
-    "systemInstruction",
-    "system_instruction",
-    "generationConfig",
-    "generation_config",
-    "safetySettings",
-    "safety_settings",
-    "tools",
-    "toolConfig",
-    "tool_config",
-    "cachedContent",
-    "cached_content",
-    "labels",
-    "model",
-}
+_FIELDS = "contents systemInstruction generationConfig safetySettings tools toolConfig"
+_FIELDS += " cachedContent labels model"
+# Each in camelCase and in snake_case, as the SDK may send either.
+_TOP_LEVEL_KEYS = {k for f in _FIELDS.split() for k in (f, re.sub("([A-Z])", r"_\1", f).lower())}
 
 
-class ApiError(Exception):
-    """An error the server answers with, in Google's JSON error shape."""
+class ApiError(tornado.web.HTTPError):
+    """An error the server answers with, in Google's JSON error shape: raised in a handler,
+    tornado sends it (``write_error``) with its status, and logs nothing."""
 
     def __init__(
         self, code: int, message: str, *, details: list[dict[str, Any]] | None = None
     ) -> None:
-        super().__init__(message)
+        super().__init__(code)
         self.code = code
         self.message = message
         self.details = details or []
@@ -178,11 +167,6 @@ def parse_generate_request(model: str, body: Any) -> ParsedRequest:
                 400, "* GenerateContentRequest.contents: contents.parts must not be empty."
             )
     return parsed
-
-
-def dump_response(response: types.GenerateContentResponse) -> str:
-    """One response as the JSON text the REST API sends."""
-    return response.model_dump_json(by_alias=True, exclude_none=True)
 
 
 def check_input_tokens(request: ParsedRequest, limit: int) -> None:
