@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -12,6 +13,8 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 CHAT_CELL = "from gemini_widgets import Chat\nchat = Chat(seed=3)\nchat"
+NEVER = 60.0
+"""Seconds to wait for what happens at once unless the code is broken."""
 HELPERS = (
     "from gemini_widgets.client import offline_server\n"
     "from gemini_widgets.offline import Fault\n"
@@ -21,11 +24,27 @@ HELPERS = (
 
 
 def send(lab, text: str) -> None:
-    """Type ``text`` and press Enter; return once the kernel took it (the chat is busy)."""
+    """Type ``text`` and press Enter; return once the kernel took it: its turn is in the
+    chat (turns come from the kernel). Not "the chat is busy": a short reply can be over
+    before a busy page shows that."""
+    asked = lab.page.locator(".gw-chat .gw-message.gw-user")
+    before = asked.count()
     box = lab.page.locator(".gw-chat .gw-input")
     box.fill(text)
     box.press("Enter")
-    expect(lab.page.locator(".gw-chat")).to_have_attribute("data-busy", "true")
+    expect(asked).to_have_count(before + 1)
+
+
+def kernel_requests(lab) -> int:
+    return int(lab.kernel_output("print(len(offline_server().requests))"))
+
+
+def wait_kernel_requests(lab, count: int) -> None:
+    """Until the offline server has ``count`` requests (a click reached the kernel)."""
+    deadline = time.monotonic() + NEVER
+    while kernel_requests(lab) < count:
+        assert time.monotonic() < deadline, f"fewer than {count} requests after the click"
+        lab.page.wait_for_timeout(100)
 
 
 def wait_idle_chat(lab, timeout: float = 60_000) -> None:
@@ -41,6 +60,8 @@ def test_typing_a_message_streams_a_rendered_reply(lab):
     lab.run_all()
     chat = lab.page.locator(".gw-chat")
     chat.wait_for()
+    # ~12 s of streaming (0.2 s a chunk): long enough that a busy page sees it stream
+    lab.kernel_output("offline_server().fail_next(Fault.slow(between=0.2))")
     send(lab, "Explain how tides work in 250 words")
     expect(lab.page.locator(".gw-chat .gw-message.gw-user")).to_have_text(
         re.compile("Explain how tides work")
@@ -75,7 +96,7 @@ def test_stop_keeps_the_partial_reply_and_offers_retry(lab):
         "() => document.querySelector('.gw-chat .gw-model .gw-body')?.textContent.length > 30"
     )
     lab.page.locator(".gw-chat .gw-send").click()  # the Send button is Stop while busy
-    wait_idle_chat(lab, timeout=15_000)
+    wait_idle_chat(lab)
     stopped = model_messages(lab).last
     expect(stopped).to_have_attribute("data-status", "stopped")
     partial = stopped.locator(".gw-body").text_content()
@@ -90,9 +111,9 @@ def test_regenerate_replaces_the_reply_and_clear_empties_the_chat(lab):
     lab.run_all()
     send(lab, "Name three rivers")
     wait_idle_chat(lab)
-    requests_before = int(lab.kernel_output("print(len(offline_server().requests))"))
+    requests_before = kernel_requests(lab)
     lab.page.locator(".gw-chat .gw-regenerate").click()
-    expect(lab.page.locator(".gw-chat")).to_have_attribute("data-busy", "true")
+    wait_kernel_requests(lab, requests_before + 1)  # the new reply, however short, began
     wait_idle_chat(lab)
     expect(model_messages(lab)).to_have_count(1)
     state = json.loads(
@@ -138,10 +159,14 @@ def test_dark_theme(lab):
         "node => getComputedStyle(node).color"
     )
     lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
-    lab.page.wait_for_function(
-        "() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000
+    lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+    lab.page.wait_for_function(  # the new colours applied, however long a busy page takes
+        """before => {
+            const bodies = document.querySelectorAll('.gw-chat .gw-model .gw-body');
+            return getComputedStyle(bodies[bodies.length - 1]).color !== before;
+        }""",
+        arg=light,
     )
-    lab.page.wait_for_timeout(500)
     dark = lab.page.locator(".gw-chat .gw-model .gw-body").last.evaluate(
         "node => getComputedStyle(node).color"
     )
@@ -190,7 +215,7 @@ def test_a_reply_shows_its_thoughts_while_it_streams(lab):
         HELPERS,
     ).open()
     lab.run_all()
-    lab.kernel_output("offline_server().fail_next(Fault.slow(between=0.1))")
+    lab.kernel_output("offline_server().fail_next(Fault.slow(between=0.3))")  # seen streaming
     send(lab, "Why is the sky blue? Think it through.")
     live = model_messages(lab).last
     expect(live).to_have_attribute("data-status", "streaming")

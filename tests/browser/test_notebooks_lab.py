@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -18,9 +19,10 @@ INSTANT = (
 )
 
 
-def read_when_written(lab, attempts: int = 50) -> nbformat.NotebookNode:
+def read_when_written(lab) -> nbformat.NotebookNode:
     """The saved notebook; the server may still be writing it when its mtime changes."""
-    for _ in range(attempts):
+    deadline = time.monotonic() + 60  # a busy server may take a while; a broken one forever
+    while time.monotonic() < deadline:
         try:
             return lab.read()
         except nbformat.reader.NotJSONError:

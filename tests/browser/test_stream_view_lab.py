@@ -144,7 +144,7 @@ def test_stop_on_a_blocking_cell_interrupts_the_kernel_and_keeps_the_text(lab):
     lab.wait_body_text(100)
     expect(lab.page.locator(".jp-InputPrompt").first).to_contain_text("*")  # still running
     view.locator(".gw-stop").click()
-    lab.wait_status("stopped", timeout=15_000)
+    lab.wait_status("stopped")
     lab.wait_until_cells_ran()
     lab.wait_final_display()
     kept = lab.wait_body_text(1)
@@ -300,11 +300,13 @@ def test_output_view_opened_mid_stream_shows_the_answer(lab):
     lab.page.locator(".lm-Menu-itemLabel", has_text="Create New View for Cell Output").click()
     linked = lab.page.locator(".jp-LinkedOutputView .gw-stream")
     expect(linked).to_have_attribute("data-status", "streaming")
-    in_view = "node => node.querySelector('.gw-body').textContent.length"
-    try:
+    try:  # the text so far, while the answer still streams (not the final display update)
         lab.page.wait_for_function(
-            f"() => ({in_view})(document.querySelector('.jp-LinkedOutputView .gw-stream')) > 100",
-            timeout=5_000,
+            """() => {
+                const view = document.querySelector('.jp-LinkedOutputView .gw-stream');
+                return view?.dataset.status === 'streaming'
+                    && view.querySelector('.gw-body').textContent.length > 100;
+            }"""
         )
     finally:
         lab.screenshot("output-view")

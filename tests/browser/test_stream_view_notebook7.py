@@ -45,7 +45,7 @@ def test_stop_on_a_blocking_cell_interrupts_the_kernel_in_notebook_7(notebook7):
     view = notebook7.wait_status("streaming")
     notebook7.wait_body_text(100)
     view.locator(".gw-stop").click()
-    notebook7.wait_status("stopped", timeout=15_000)
+    notebook7.wait_status("stopped")
     notebook7.wait_until_cells_ran()
     notebook7.wait_final_display()
     assert notebook7.wait_body_text(1).strip()

@@ -288,7 +288,7 @@ def xss_run(browser, lab_server, request) -> Run:
         phase["name"] = "control"
         dialogs_before = len(run.dialogs)
         page.evaluate(CONTROL_JS)
-        page.wait_for_function("() => (window.__xss_hits ?? 0) > 0", timeout=10_000)
+        page.wait_for_function("() => (window.__xss_hits ?? 0) > 0")
         run.control_hits = page.evaluate("() => window.__xss_hits") - run.hits
         run.control_dialogs = run.dialogs[dialogs_before:]
         del run.dialogs[dialogs_before:]
