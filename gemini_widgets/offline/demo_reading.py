@@ -1,7 +1,9 @@
-"""What a request asks the demo writer for: topic, length, language, persona, attachments.
+"""What a request asks the demo writer for: topic, key words, length, code, earlier turn,
+system instruction and attachments.
 
-Kept apart from the writing so each rule ("be brief" shrinks the answer, "answer in French"
-switches the phrasebook) is one line to read and one line to test.
+Plain regular expressions, no model: good enough that the answer is visibly *about* what was
+asked, cheap enough for every request. Kept apart from the writing so each rule ("be brief"
+shrinks the answer) is one line to read and to test.
 """
 
 from __future__ import annotations
@@ -9,247 +11,235 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 
-from google.genai import types
-
-from .demo_phrases import Phrasebook, fill
-from .demo_phrases_intl import PHRASEBOOKS
-from .demo_topic import (
-    arithmetic_answer,
-    code_language,
-    is_greeting,
-    is_thanks,
-    key_phrases,
-    keywords,
-    requested_language,
-    requested_word_count,
-    topic_of,
-    wants_brevity,
-    wants_no_code,
-    wants_one_sentence,
-)
 from .wire import ParsedRequest, parts_text
 
-__all__ = ["Attachment", "Reading", "read_request"]
+__all__ = ["Reading", "key_phrases", "keywords", "read_request", "topic_of"]
 
-# A "100000-word" request is still answered, but not with megabytes more than that.
-MAX_WORDS = 100_000
+READ_AT_MOST = 20_000
+"""Characters of a prompt (and of the system text) the demo reads. Its topic and keyword
+scans cost about 5 s a MB on the server's one thread, where every stream waits; what a
+demo answer depends on is at the start of a prompt."""
+MAX_WORDS = 100_000  # a "1000000-word" request is still answered, but not with megabytes
 
-Kind = Literal["greeting", "thanks", "arithmetic", "one_sentence", "answer"]
+_STOPWORDS = """a an the and or but if then than so of to in on at by for with from into onto
+    over under about above below between through during before after as is are was were be
+    been being am do does did doing done have has had having i me my mine we us our you your
+    yours he him his she her they them their it its this that these those there here what
+    which who whom whose when where why how all any both each few more most other some such no
+    nor not only own same too very can could will would shall should may might must just also
+    again further once up down out off still even ever lot lots thing things something
+    anything really quite much many way ways get got let lets like make makes made use using
+    used want wants need needs keep know tell give show help please thanks thank hey hi hello
+    ok okay yes yeah sure now well one two three four five six seven eight nine ten"""
+# Words that say what kind of answer is wanted, not what it is about.
+_REQUEST_WORDS = """write explain explaining describe describing summarize summarise summary
+    essay report article answer answers word words paragraph paragraphs sentence sentences
+    short brief briefly long detailed detail overview introduction intro guide list table
+    example examples snippet discuss discussion compare comparison outline draft blog post
+    story poem elaborate continue go on more further again respond reply translate concise
+    succinct quick simple simply beginner beginners response text page pages"""
+SKIPPED = frozenset(_STOPWORDS.split()) | frozenset(_REQUEST_WORDS.split())
+_TOPIC_END = SKIPPED | {"work", "works", "happen", "happens", "mean", "matter", "function"}
+# "Recursion in Python" is about recursion: the language is the medium.
+_CODE_WORDS = {"python", "javascript", "js", "typescript", "sql", "bash", "shell", "rust", "node"}
 
-_PERSONA = re.compile(r"\byou are\s+((?:an?|the)\s+)?([^.,;:!?\n]{2,48})", re.IGNORECASE)
-_GENERIC_PERSONA = re.compile(r"\b(assistant|ai|model|chatbot|bot|language model)\b", re.I)
-_PIRATE = re.compile(r"\bpirates?\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """One non-text part of the prompt, as the answer describes it."""
-
-    kind: str  # a key of Phrasebook.kinds, or "function"
-    mime: str = ""
-    size: int | None = None
-    uri: str = ""
-    name: str = ""
-
-    def describe(self, book: Phrasebook) -> str:
-        """One list line: what arrived, its type and size (the server never looks inside)."""
-        kind = book.kinds.get(self.kind, self.kind)
-        kind = kind[:1].upper() + kind[1:]
-        if self.kind == "function":
-            return f"{kind}: `{self.name}`"
-        mime = self.mime or book.kinds["unknown"]
-        if self.uri:
-            return fill(book.file_part, {"kind": kind, "uri": self.uri, "mime": mime})
-        return fill(book.inline_part, {"kind": kind, "mime": mime, "size": _size(self.size or 0)})
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+#.-]*[A-Za-z0-9+#]|[A-Za-z]")
+_COUNT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k\b)?\s*[- ]?\s*words?\b", re.I)
+_LENGTH_PHRASE = re.compile(
+    r"\b(?:in\s+)?(?:(?:about|around|roughly|exactly)\s+)?(?:an?\s+)?" + _COUNT.pattern, re.I
+)
+_SENTENCES = re.compile(r"\b(one|a|single|two|three)\s+sentences?\b", re.IGNORECASE)
+_BRIEF = re.compile(r"\b(short|brief|briefly|concise|concisely|succinct|tl;?dr)\b", re.I)
+_NO_CODE = re.compile(r"\b(no|without|skip the|don't include|do not include)\s+code\b", re.I)
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|howdy|good (morning|afternoon|evening)|greetings)\b[\s!.,?]*"
+    r"(there|all|everyone)?[\s!.,?]*$",
+    re.IGNORECASE,
+)
+# Ordered by how strongly the phrase announces the topic.
+_TOPIC_MARKERS = [
+    r"\b(?:about|regarding|concerning|on the topic of|on the subject of)\s+(.+)",
+    r"\b(?:explain|describe|summari[sz]e|discuss|outline|introduce|compare)\s+(.+)",
+    r"\b(?:what|who)\s+(?:is|are|was|were)\s+(.+)",
+    r"\b(?:how|why)\s+(?:does|do|did|is|are|can|could|should|would|to)\s+(.+)",
+    r"\b(?:introduction|guide|overview|history)\s+(?:to|of)\s+(.+)",
+    r"\b(?:essay|report|article|post|story|poem|summary)\s+on\s+(.+)",
+    r"\b(?:query|script|function|program|code|snippet|command)\s+(?:to|that|which|for)\s+(.+)",
+    r"\btell me\s+(.+)",
+]
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:the|a|an|my|our|your|some|me|us|it|i|we|you|in|this|these|that|those|how|what|"
+    r"why|in detail|briefly|simply)\s+)+",
+    re.IGNORECASE,
+)
+# The code block's language: the last one the request names, of those the demo writes.
+_CODE_LANGUAGES = {
+    "javascript": r"\bjavascript\b|\bjs\b|\bnode(?:\.?js)?\b|\breact\b|\btypescript\b",
+    "sql": r"\bsql\b|\bpostgres(?:ql)?\b|\bmysql\b|\bsqlite\b",
+    "bash": r"\bbash\b|\bshell\b|\bterminal\b|\bcommand[- ]line\b",
+    "rust": r"\brust\b|\bcargo\b",
+    "python": r"\bpython\b|\bpandas\b|\bnumpy\b",
+}
+_MEDIA_TEXT = "picture image photo file document pdf attachment audio video clip chart this it"
+_MEDIA_WORDS = frozenset(_MEDIA_TEXT.split())
 
 
 @dataclass(frozen=True)
 class Reading:
     """The request, reduced to the decisions the writer makes."""
 
-    prompt: str
     topic: str
     words: list[str]
-    kind: Kind
     target: int
-    book: Phrasebook
-    explicit_length: bool = False
-    brief: bool = False
-    companion: str = ""  # stands in for a second key word when the prompt has only one
-    language: str = "en"
+    kind: str = "answer"  # or "greeting", "one_sentence"
+    exact: bool = False  # the length was asked for (or brevity): it does not bend
     code_lang: str = "python"
     allow_code: bool = True
     earlier_topic: str = ""
     instruction: str = ""
-    persona: str = ""
-    pirate: bool = False
-    arithmetic: str = ""
-    attachments: list[Attachment] = field(default_factory=list)
-
-
-READ_AT_MOST = 20_000
-"""Characters of a prompt (and of the system text) the demo reads. Its topic and keyword
-scans cost about 5 s a MB on the server's one thread, where every stream waits; what a
-demo answer depends on is at the start of a prompt."""
+    attachments: list[str] = field(default_factory=list)  # one Markdown line each
 
 
 def read_request(request: ParsedRequest, rng: random.Random) -> Reading:
-    """Decide topic, length and tone from the last user turn, the history and the system text."""
+    """Decide topic, length and shape from the last user turn, the history and the system."""
     prompt = request.prompt_text.strip()[:READ_AT_MOST]
     system = " ".join(request.system_text[:READ_AT_MOST].split())
-    language = requested_language(f"{system} {prompt}")
-    attachments = _attachments(_last_user_parts(request))
-    earlier = _earlier_topic(request.contents)
-
-    topic = topic_of(prompt)
-    words = [w for w in keywords(prompt) if w.lower() not in _LANGUAGE_NAMES]
+    both = f"{system} {prompt}"
+    user_turns = [parts_text(c.parts or []) for c in request.contents if c.role != "model"]
+    earlier = next(
+        (t for text in reversed(user_turns[:-1]) if (t := _topic_of_turn(text[:READ_AT_MOST]))),
+        "",
+    )
+    media, kinds = _attachments(request)
+    topic, words = topic_of(prompt), keywords(prompt)
     if not words and earlier:
         topic, words = earlier, keywords(earlier)
-    if attachments and (not topic or _names_the_attachment(topic)):
-        topic = _attachment_topic(attachments, language)
-    if not topic:
-        topic = " ".join(words[:3]) or _FALLBACK_TOPIC.get(language, "this question")
+    if media and (not topic or all(w.lower() in _MEDIA_WORDS for w in topic.split())):
+        topic = f"the attached {kinds[0]}"
+    topic = topic or " ".join(words[:3]) or "this question"
     words = key_phrases(topic, words) or keywords(topic) or ["ideas", "examples"]
-    if len(words) > 2:  # "recursion in Python" is about recursion: the language is the medium
+    if len(words) > 2:
         words = [w for w in words if w.lower() not in _CODE_WORDS] or words
-
-    arithmetic = arithmetic_answer(prompt) or ""
-    kind: Kind = "answer"
-    if arithmetic:
-        kind = "arithmetic"
-    elif is_greeting(prompt) and not attachments:
-        kind = "greeting"
-    elif is_thanks(prompt) and not attachments:
-        kind = "thanks"
-    elif wants_one_sentence(prompt):
+    asked = _requested_words(prompt) or _requested_words(system)
+    brief = bool(_BRIEF.search(both))
+    if asked:
+        target = min(asked, MAX_WORDS)
+    else:
+        target = rng.randint(50, 80) if brief else rng.randint(190, 250)
+    kind = "greeting" if _GREETING.match(prompt) and not media else "answer"
+    if re.search(r"\b(one|a|single)\s+sentence\b", prompt, re.IGNORECASE):
         kind = "one_sentence"
-
+    named = [(-1, "python")]
+    for lang, pattern in _CODE_LANGUAGES.items():
+        named += [(m.start(), lang) for m in re.finditer(pattern, both, re.IGNORECASE)]
     return Reading(
-        prompt=prompt,
         topic=topic,
         words=words,
+        target=target,
         kind=kind,
-        target=_target_words(prompt, system, rng),
-        explicit_length=bool(requested_word_count(prompt) or requested_word_count(system)),
-        brief=wants_brevity(prompt) or wants_brevity(system),
-        companion=_COMPANION[language],
-        book=PHRASEBOOKS[language],
-        language=language,
-        code_lang=code_language(prompt) or code_language(system) or "python",
-        allow_code=not (wants_no_code(prompt) or wants_no_code(system)),
+        exact=bool(asked or brief),
+        code_lang=max(named)[1],
+        allow_code=not _NO_CODE.search(both),
         earlier_topic=earlier,
-        instruction=_shorten(system, 120),
-        persona=_persona(system),
-        pirate=bool(_PIRATE.search(system) or _PIRATE.search(prompt)),
-        arithmetic=arithmetic,
-        attachments=attachments,
+        instruction=system if len(system) <= 120 else system[:119].rstrip() + "…",
+        attachments=media,
     )
 
 
-def _target_words(prompt: str, system: str, rng: random.Random) -> int:
-    """Explicit length first, then brevity, then a default that suits the prompt's size."""
-    explicit = requested_word_count(prompt) or requested_word_count(system)
-    if explicit:
-        return min(explicit, MAX_WORDS)
-    if wants_brevity(prompt) or wants_brevity(system):
-        return rng.randint(50, 80)
-    return rng.randint(190, 250)
-
-
-def _earlier_topic(contents: list[types.Content]) -> str:
-    """The topic of the user turn before the last one, so a follow-up can name it."""
-    user_turns = [c for c in contents if c.role in (None, "user")]
-    for content in reversed(user_turns[:-1]):
-        text = parts_text(content.parts or []).strip()
-        if text and not (is_greeting(text) or is_thanks(text)):
-            topic = topic_of(text)
-            if topic:
-                return topic
-    return ""
-
-
-def _last_user_parts(request: ParsedRequest) -> list[types.Part]:
-    for content in reversed(request.contents):
-        if content.role in (None, "user"):
-            return content.parts or []
-    return []
-
-
-def _attachments(parts: list[types.Part]) -> list[Attachment]:
-    found = []
-    for part in parts:
-        if part.inline_data is not None:
-            mime = part.inline_data.mime_type or ""
-            size = len(part.inline_data.data or b"")
-            found.append(Attachment(kind=_kind_of(mime), mime=mime, size=size))
-        elif part.file_data is not None:
-            mime = part.file_data.mime_type or ""
-            uri = part.file_data.file_uri or ""
-            found.append(Attachment(kind=_kind_of(mime, uri), mime=mime, uri=uri))
-        elif part.function_response is not None:
-            found.append(Attachment(kind="function", name=part.function_response.name or ""))
+def keywords(text: str, limit: int = 8) -> list[str]:
+    """Content words in order of first appearance: the words an answer should reuse."""
+    seen: set[str] = set()
+    found: list[str] = []
+    cleaned = _LENGTH_PHRASE.sub(" ", text)
+    for match in _WORD.finditer(cleaned):
+        word = match.group().strip(".'-")
+        low = word.lower()
+        if len(low) < 3 or low in SKIPPED or low in seen:
+            continue
+        seen.add(low)
+        # Keep the case of names (Paris, SQL, JavaScript), not of a sentence's first word.
+        before = cleaned[: match.start()].rstrip()
+        proper = word[:1].isupper() and bool(before) and before[-1] not in ".?!:\n"
+        found.append(word if proper or word[1:] != word[1:].lower() else low)
+        if len(found) >= limit:
+            break
     return found
 
 
-def _kind_of(mime: str, uri: str = "") -> str:
-    major = mime.split("/")[0]
-    if major in ("image", "audio", "video", "text"):
-        return major
-    if mime == "application/pdf":
-        return "pdf"
-    if "youtube.com" in uri or "youtu.be" in uri:
-        return "video"
-    return "file"
+def key_phrases(topic: str, extra: list[str], limit: int = 6) -> list[str]:
+    """Runs of content words in the topic ("printing press"), then the prompt's other words.
+
+    Templates read better with "the printing press" than with "printing" and "press" apart.
+    """
+    phrases: list[str] = []
+    run: list[str] = []
+    for word in [*topic.split(), "."]:
+        low = word.lower().strip(",.;:!?")
+        if low and low not in SKIPPED:
+            run.append(word.strip(",.;:!?"))
+            if word[-1] not in ",;:":
+                continue
+        if run:
+            phrases.append(" ".join(run[:3]))
+        run = []
+    covered = " ".join(phrases).lower().split()
+    phrases += [w for w in extra if w.lower() not in covered and w not in _TOPIC_END]
+    return list(dict.fromkeys(phrases))[:limit]
 
 
-def _attachment_topic(attachments: list[Attachment], language: str) -> str:
-    english = {"image": "the attached image", "audio": "the attached audio", "pdf": "the PDF"}
-    if language == "en":
-        return english.get(attachments[0].kind, "the attached file")
-    return _FALLBACK_TOPIC[language]
+def topic_of(text: str, max_words: int = 7) -> str:
+    """The phrase the prompt is about ("the history of tides"), or '' when it names none."""
+    cleaned = _LENGTH_PHRASE.sub(" ", text.replace("\n", ". "))
+    for marker in _TOPIC_MARKERS:
+        if (match := re.search(marker, cleaned, re.IGNORECASE)) is None:
+            continue
+        # A comma before a request word ends the topic ("binary search trees, with
+        # examples"); a list stays whole ("Paris, London and Rome").
+        phrase = re.split(
+            r"[.?!;:\n]|\s*,\s*(?:with|and|but|then|please|in|for|using|including|as|so)\b",
+            match.group(1),
+        )[0]
+        phrase = _LEADING_FILLER.sub("", phrase.strip())
+        phrase = re.sub(r"\s+(?:please|for me|for us|in detail|briefly)$", "", phrase, flags=re.I)
+        words = [w.strip("\"'`*()[],") for w in phrase.split()][:max_words]
+        while words and words[-1].lower() in _TOPIC_END:
+            words.pop()
+        if keywords(phrase := " ".join(w for w in words if w)):
+            return phrase
+    return " ".join(keywords(text, limit=3))
 
 
-def _names_the_attachment(topic: str) -> bool:
-    """'What is in this picture?' is about the attachment, not about pictures."""
-    return all(w.lower().strip("?.!") in _ATTACHMENT_WORDS for w in keywords(topic) or [topic])
+def _topic_of_turn(text: str) -> str:
+    return "" if not text.strip() or _GREETING.match(text) else topic_of(text.strip())
 
 
-def _persona(system: str) -> str:
-    match = _PERSONA.search(system)
-    if match is None:
-        return ""
-    persona = (match.group(1) or "") + match.group(2).strip()
-    if _GENERIC_PERSONA.search(persona) or _PIRATE.search(persona):
-        return ""
-    return persona
+def _requested_words(text: str) -> int | None:
+    """The length asked for ("300 words", "a 1,000-word essay", "2k words", "two sentences")."""
+    if match := _COUNT.search(text):
+        return max(1, int(float(match.group(1).replace(",", "")) * (1000 if match[2] else 1)))
+    if match := _SENTENCES.search(text):
+        return 18 * {"two": 2, "three": 3}.get(match.group(1).lower(), 1)
+    return None
 
 
-def _size(count: int) -> str:
-    if count < 1024:
-        return f"{count:,} bytes"
-    return f"{count:,} bytes ({count / 1024:.1f} KB)"
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-_ATTACHMENT_WORDS = {
-    "picture", "image", "photo", "photograph", "file", "document", "pdf", "attachment",
-    "audio", "video", "clip", "recording", "screenshot", "this", "it", "these",
-}  # fmt: skip
-# The second key word when the prompt has only one, so templates still read naturally.
-_COMPANION = {"en": "the context", "fr": "le contexte", "es": "el contexto", "de": "der Kontext"}
-_CODE_WORDS = {
-    "python", "javascript", "js", "typescript", "sql", "bash", "shell", "rust", "golang",
-    "java", "c++", "cpp", "c#", "html", "css", "json", "yaml", "node", "react",
-}  # fmt: skip
-_LANGUAGE_NAMES = {"french", "spanish", "german", "français", "español", "deutsch"}
-_FALLBACK_TOPIC = {
-    "en": "this question",
-    "fr": "cette question",
-    "es": "esta pregunta",
-    "de": "diese Frage",
-}
+def _attachments(request: ParsedRequest) -> tuple[list[str], list[str]]:
+    """A Markdown line for each non-text part of the last user turn, and what kind each is."""
+    last = next((c for c in reversed(request.contents) if c.role != "model"), None)
+    lines, kinds = [], []
+    for part in last.parts or [] if last else []:
+        blob, file = part.inline_data, part.file_data
+        if blob is None and file is None:
+            continue
+        mime = (blob or file).mime_type or "unknown type"  # type: ignore[union-attr]
+        kind = "PDF" if mime == "application/pdf" else mime.split("/")[0]
+        kind = kind if kind in ("image", "audio", "video", "text", "PDF") else "file"
+        kinds.append(kind)
+        if file is not None:
+            lines.append(f"A {kind} by reference: `{file.file_uri}` (`{mime}`)")
+        else:
+            size = len(blob.data or b"")  # type: ignore[union-attr]
+            kb = f" ({size / 1024:.1f} KB)" if size >= 1024 else ""
+            article = "An" if kind in ("image", "audio") else "A"
+            lines.append(f"{article} {kind}: `{mime}`, {size:,} bytes{kb}")
+    return lines, kinds

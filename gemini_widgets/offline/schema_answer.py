@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import random
 import re
-import uuid
-from datetime import datetime, timedelta
 from typing import Any
 
 from google.genai import types
 
-from .demo_topic import key_phrases, keywords, topic_of
-from .schema_values import email_address, number_for, string_for
+from .demo_reading import key_phrases, keywords, topic_of
+from .schema_values import get, number_for, string_for
 
 __all__ = ["answer_for_schema"]
 
@@ -73,17 +71,17 @@ class _Walker:
         if "const" in node:
             return node["const"]
         kinds = _types(node)
-        nullable = "null" in kinds or bool(_get(node, "nullable"))
+        nullable = "null" in kinds or bool(get(node, "nullable"))
         if nullable and (minimal or (depth and self.rng.random() < _NULL_CHANCE)):
             return None
-        if _get(node, "enum"):
+        if get(node, "enum"):
             return self._enum(node, kinds)
         for key in ("any_of", "one_of"):
-            options = _get(node, key)
+            options = get(node, key)
             if options:
                 return self._one_of(options, name, owner, depth)
-        if _get(node, "all_of"):
-            return self.value(self._merge(_get(node, "all_of")), name, owner, depth)
+        if get(node, "all_of"):
+            return self.value(self._merge(get(node, "all_of")), name, owner, depth)
         kind = self._choose_kind(node, kinds)
         if kind == "object":
             return self._object(node, owner, depth)
@@ -100,34 +98,34 @@ class _Walker:
     # -- composite ------------------------------------------------------------------------------
 
     def _object(self, node: dict[str, Any], owner: str, depth: int) -> dict[str, Any]:
-        properties: dict[str, Any] = _get(node, "properties") or {}
-        required = set(_get(node, "required") or [])
-        order = [p for p in (_get(node, "property_ordering") or []) if p in properties]
+        properties: dict[str, Any] = get(node, "properties") or {}
+        required = set(get(node, "required") or [])
+        order = [p for p in (get(node, "property_ordering") or []) if p in properties]
         order += [p for p in properties if p not in order]
         title = str(node.get("title") or owner)
         result: dict[str, Any] = {}
         for prop in order:
             if prop in required or depth < _MAX_DEPTH:
                 result[prop] = self.value(properties[prop], prop, title, depth + 1)
-        extra = _get(node, "additional_properties")
+        extra = get(node, "additional_properties")
         if not properties and extra is not False:
-            wanted = max(_get(node, "min_properties") or 0, 2 if depth < _MAX_DEPTH else 0)
+            wanted = max(get(node, "min_properties") or 0, 2 if depth < _MAX_DEPTH else 0)
             for key in self._keys(wanted):
                 sub = extra if isinstance(extra, dict) else {}
                 result[key] = self.value(sub, key, title, depth + 1)
         return result
 
     def _array(self, node: dict[str, Any], name: str, owner: str, depth: int) -> list[Any]:
-        low = _get(node, "min_items") or 0
-        high = _get(node, "max_items")
+        low = get(node, "min_items") or 0
+        high = get(node, "max_items")
         wanted = self.rng.randint(2, 4)
         if self.count is not None and depth <= 1:
             wanted, self.count = self.count, None
         if depth > _MAX_DEPTH:
             wanted = 0
         size = max(low, wanted if high is None else min(wanted, high))
-        prefix = _get(node, "prefix_items") or []
-        items = _get(node, "items")
+        prefix = get(node, "prefix_items") or []
+        items = get(node, "items")
         if items is False:
             size = min(size, len(prefix)) if prefix else low
         elif items == {} and not prefix:  # the SDK sends {} where a schema recursed: stay empty
@@ -144,7 +142,7 @@ class _Walker:
             if isinstance(value, str) and value in values and len(values) >= low:
                 continue  # the prompt has run out of distinct words: a shorter list reads better
             values.append(value)
-        if _get(node, "unique_items"):
+        if get(node, "unique_items"):
             values = _unique(values, lambda: self.value(items or {}, singular, owner, depth + 1))
         return values
 
@@ -155,8 +153,8 @@ class _Walker:
         return self.value(self.rng.choice(concrete), name, owner, depth)
 
     def _enum(self, node: dict[str, Any], kinds: list[str]) -> Any:
-        values = [v for v in _get(node, "enum") if v is not None or "null" in kinds]
-        return self.rng.choice(values or _get(node, "enum"))
+        values = [v for v in get(node, "enum") if v is not None or "null" in kinds]
+        return self.rng.choice(values or get(node, "enum"))
 
     def _merge(self, parts: list[Any]) -> dict[str, Any]:
         merged: dict[str, Any] = {}
@@ -174,11 +172,9 @@ class _Walker:
     # -- leaves ---------------------------------------------------------------------------------
 
     def _string(self, name: str, owner: str, node: dict[str, Any]) -> str:
-        text = _formatted(str(node.get("format") or ""), self.rng)
-        if text is None:
-            text = string_for(name, owner, self.words, self.rng)
-        low = _get(node, "min_length") or 0
-        high = _get(node, "max_length")
+        text = string_for(name, owner, self.words, self.rng, str(node.get("format") or ""))
+        low = get(node, "min_length") or 0
+        high = get(node, "max_length")
         while len(text) < low:
             text += " " + self.rng.choice(self.words)
         if high is not None:
@@ -213,11 +209,11 @@ class _Walker:
             return self.rng.choice(concrete) if len(concrete) > 1 else concrete[0]
         if kinds == ["null"]:
             return "null"
-        if _get(node, "properties") is not None or _get(node, "additional_properties"):
+        if get(node, "properties") is not None or get(node, "additional_properties"):
             return "object"
-        if _get(node, "items") is not None or _get(node, "prefix_items"):
+        if get(node, "items") is not None or get(node, "prefix_items"):
             return "array"
-        if _get(node, "minimum") is not None or _get(node, "maximum") is not None:
+        if get(node, "minimum") is not None or get(node, "maximum") is not None:
             return "number"
         return "string"
 
@@ -234,34 +230,6 @@ def _about_prompt(prompt: str, words: list[str], rng: random.Random) -> dict[str
         "confidence": round(rng.uniform(0.7, 0.95), 2),
         "source": "offline demo server",
     }
-
-
-def _formatted(fmt: str, rng: random.Random) -> str | None:
-    moment = datetime(2020, 1, 1) + timedelta(
-        days=rng.randint(0, 5 * 365), minutes=rng.randint(0, 24 * 60 - 1)
-    )
-    fmt = fmt.lower()
-    if fmt == "date-time":
-        return moment.strftime("%Y-%m-%dT%H:%M:00Z")
-    if fmt == "date":
-        return moment.strftime("%Y-%m-%d")
-    if fmt == "time":
-        return moment.strftime("%H:%M:00")
-    if fmt == "email":
-        return email_address(rng)
-    if fmt in ("uri", "url", "uri-reference", "iri"):
-        return f"https://example.com/{rng.randint(100, 999)}"
-    if fmt == "uuid":
-        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-    if fmt in ("hostname", "idn-hostname"):
-        return "example.com"
-    if fmt == "ipv4":
-        return f"192.0.2.{rng.randint(1, 254)}"
-    if fmt == "ipv6":
-        return f"2001:db8::{rng.randint(1, 0xFFFF):x}"
-    if fmt == "duration":
-        return f"PT{rng.randint(1, 9)}H{rng.randint(0, 59)}M"
-    return None
 
 
 def _requested_count(prompt: str) -> int | None:
@@ -282,14 +250,6 @@ def _types(node: Any) -> list[str]:
         return []
     kinds = kind if isinstance(kind, list) else [kind]
     return [str(getattr(k, "value", k)).lower() for k in kinds]
-
-
-def _get(node: dict[str, Any], snake: str) -> Any:
-    """A schema keyword in either spelling the SDK sends (``min_items`` or ``minItems``)."""
-    if snake in node:
-        return node[snake]
-    head, *rest = snake.split("_")
-    return node.get(head + "".join(p.capitalize() for p in rest))
 
 
 def _unique(values: list[Any], make: Any) -> list[Any]:

@@ -9,108 +9,99 @@ from __future__ import annotations
 import math
 import random
 import re
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
-__all__ = ["email_address", "number_for", "string_for"]
+__all__ = ["get", "number_for", "string_for"]
 
 _FIRST = ["Ada", "Alan", "Grace", "Linus", "Maria", "Kenji", "Amara", "Sofia", "Diego", "Priya"]
 _LAST = ["Lovelace", "Turing", "Hopper", "Okafor", "Garcia", "Tanaka", "Novak", "Singh", "Rossi"]
 _CITIES = ["Lisbon", "Nairobi", "Kyoto", "Toronto", "Melbourne", "Oslo", "Santiago", "Pune"]
 _COUNTRIES = ["Portugal", "Kenya", "Japan", "Canada", "Australia", "Norway", "Chile", "India"]
-_COLOURS = ["teal", "crimson", "amber", "indigo", "olive", "slate"]
-_LANGUAGES = ["English", "French", "Spanish", "German", "Japanese", "Portuguese"]
-_STATUSES = ["active", "pending", "complete", "draft"]
-_ADJECTIVES = ["Classic", "Modern", "Essential", "Practical", "Simple", "Complete", "Everyday"]
-_SENTENCES = [
-    "«Kw» is the part that matters most here, because it shapes «kw2».",
-    "A practical take on «kw» that keeps «kw2» in view.",
-    "«Kw» and «kw2» work together; start with «kw» and adjust as needed.",
-    "Covers «kw» in plain terms, with one concrete example of «kw2».",
-    "Focuses on «kw», the detail most people ask about first.",
-]
-
-_PERSON_OWNERS = re.compile(
-    r"person|people|author|user|customer|employee|member|student|character|contact|owner|"
-    r"speaker|player|actor|artist|writer|director|teacher|patient|friend",
-    re.IGNORECASE,
-)
-
-_PROSE_FIELDS = re.compile(
-    r"description|summary|text|content|body|explanation|reason|details?|notes?|answer|comment|"
-    r"review|bio|overview|instructions?|step|tip|advice"
-)
-
+_PERSON = re.compile(r"(author|owner|person|user_?name|full_?name|speaker|artist|director)$")
+_PEOPLE = re.compile(r"person|people|author|user|customer|employee|member|student|contact")
+_PROSE = re.compile(r"description|summary|text|content|body|explanation|reason|details?|notes?")
 # (name pattern, low, high): checked in order, first match wins.
 _RANGES: list[tuple[str, float, float]] = [
-    (r"lat(itude)?$", -60, 70),
-    (r"(lon|lng|longitude)$", -170, 170),
     (r"age$", 18, 75),
     (r"year", 1990, 2025),
-    (r"month$", 1, 12),
-    (r"day$", 1, 28),
-    (r"hour", 0, 23),
     (r"(rating|stars)$", 1, 5),
-    (r"(confidence|probability|likelihood|ratio)$", 0.5, 0.99),
-    (r"(percent|percentage|pct)", 5, 95),
-    (r"(score|grade)", 40, 100),
+    (r"(confidence|probability|ratio)$", 0.5, 0.99),
+    (r"(percent|score|grade)", 40, 100),
     (r"population", 10_000, 5_000_000),
-    (r"(price|cost|amount|salary|budget|revenue)", 5, 500),
+    (r"(price|cost|amount|salary|budget)", 5, 500),
     (r"(minutes|duration|time)", 5, 120),
-    (r"calories", 80, 800),
-    (r"(temperature|temp)", -5, 35),
-    (r"(weight|kg)", 1, 90),
-    (r"(height|length|width|distance)", 1, 200),
-    (r"pages?$", 40, 600),
     (r"(count|quantity|number|num|total|size|servings|steps)", 1, 12),
     (r"(^id$|_id$|Id$)", 1, 9_999),
 ]
 
 
-def string_for(name: str, owner: str, words: list[str], rng: random.Random) -> str:
-    """A string that fits the field's name, using the prompt's words where it can."""
+def get(node: dict[str, Any], snake: str) -> Any:
+    """A schema keyword in either spelling the SDK sends (``min_items`` or ``minItems``)."""
+    if snake in node:
+        return node[snake]
+    head, *rest = snake.split("_")
+    return node.get(head + "".join(p.capitalize() for p in rest))
+
+
+def string_for(name: str, owner: str, words: list[str], rng: random.Random, fmt: str = "") -> str:
+    """A string in the schema's ``format``, else one that fits the field's name, made of
+    the prompt's words where it can be."""
     key = name.lower()
+    moment = datetime(2020, 1, 1) + timedelta(
+        days=rng.randint(0, 1825), minutes=rng.randint(0, 1439)
+    )
+    formats = {
+        "date-time": lambda: moment.strftime("%Y-%m-%dT%H:%M:00Z"),
+        "date": lambda: moment.strftime("%Y-%m-%d"),
+        "time": lambda: moment.strftime("%H:%M:00"),
+        "email": lambda: f"{rng.choice(_FIRST).lower()}.{rng.choice(_LAST).lower()}@example.com",
+        "uri": lambda: f"https://example.com/{rng.randint(100, 999)}",
+        "uuid": lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "hostname": lambda: "example.com",
+        "ipv4": lambda: f"192.0.2.{rng.randint(1, 254)}",
+        "ipv6": lambda: f"2001:db8::{rng.randint(1, 0xFFFF):x}",
+        "duration": lambda: f"PT{rng.randint(1, 9)}H{rng.randint(0, 59)}M",
+    }
+    fmt = {"url": "uri", "uri-reference": "uri", "iri": "uri", "idn-hostname": "hostname"}.get(
+        fmt.lower(), fmt.lower()
+    )
+    if fmt in formats:
+        return formats[fmt]()
     if "email" in key:
-        return email_address(rng)
-    if re.search(r"(url|uri|link|website|homepage)$", key):
-        return f"https://example.com/{_slug(rng.choice(words))}"
-    if "phone" in key:
-        return f"+1-555-01{rng.randint(10, 99)}"
+        return formats["email"]()
+    if re.search(r"(url|uri|link|website)$", key):
+        return f"https://example.com/{re.sub(r'[^a-z0-9]+', '-', rng.choice(words).lower())}"
+    if re.search(r"(date|_at|_on)$", key):
+        return formats["date"]()
     if re.search(r"(^|_)(first_?name|given_?name)$", key):
         return rng.choice(_FIRST)
-    if re.search(r"(last_?name|surname|family_?name)$", key):
+    if re.search(r"(last_?name|surname)$", key):
         return rng.choice(_LAST)
-    if _is_person(key, owner):
+    if _PERSON.search(key) or (key == "name" and _PEOPLE.search(owner.lower())):
         return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
-    if "city" in key:
-        return rng.choice(_CITIES)
-    if "country" in key:
-        return rng.choice(_COUNTRIES)
-    if "address" in key:
-        return f"{rng.randint(1, 99)} Market Street, {rng.choice(_CITIES)}"
-    if key in ("color", "colour") or key.endswith(("_color", "_colour")):
-        return rng.choice(_COLOURS)
-    if key in ("language", "lang", "locale"):
-        return rng.choice(_LANGUAGES)
-    if key == "currency":
-        return rng.choice(["USD", "EUR", "JPY", "GBP"])
-    if key == "status":
-        return rng.choice(_STATUSES)
-    if re.search(r"(^|_)(id|uuid|identifier|code|sku)$", key):
-        return f"{_slug(words[0])[:8]}-{rng.randint(1000, 9999)}"
-    if re.search(r"(date|_at|_on)$|^(date|day|when)", key):
-        return f"20{rng.randint(20, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-    if _PROSE_FIELDS.search(key):
-        return _sentence(words, rng)
-    if re.search(r"(name|title|label|heading|headline)$", key):
-        return _title(words, rng)
-    if re.search(r"(tag|keyword|category|genre|type|kind|topic|ingredient|skill)", key):
-        return rng.choice(words).lower()
+    if "city" in key or "country" in key:
+        return rng.choice(_CITIES if "city" in key else _COUNTRIES)
+    if re.search(r"(^|_)(id|code|sku)$", key):
+        return f"{re.sub(r'[^a-z0-9]', '', words[0].lower())[:8]}-{rng.randint(1000, 9999)}"
+    if _PROSE.search(key):
+        kw, kw2 = rng.sample(words, 2) if len(words) > 1 else (words[0], "context")
+        return f"{kw[:1].upper() + kw[1:]} is the part that matters most here, as it shapes {kw2}."
+    if re.search(r"(name|title|label|heading)$", key):
+        picked = sorted(rng.sample(words, k=min(len(words), rng.randint(1, 2))), key=words.index)
+        title = " ".join(w[:1].upper() + w[1:] for w in picked)
+        return (
+            f"{rng.choice(['Classic', 'Simple', 'Everyday'])} {title}"
+            if rng.random() < 0.6
+            else title
+        )
     return " ".join(rng.sample(words, k=min(len(words), rng.randint(1, 3)))).lower()
 
 
 def number_for(name: str, node: dict[str, Any], integer: bool, rng: random.Random) -> float | int:
     """A number in a range that suits the name, then moved inside the schema's bounds."""
-    low, high = _range_for(name)
+    low, high = next(((lo, hi) for p, lo, hi in _RANGES if re.search(p, name, re.I)), (1, 100))
     low, high = _clamp_range(low, high, node, integer)
     if integer:
         value: float = rng.randint(math.ceil(low), math.floor(high)) if low <= high else low
@@ -118,30 +109,19 @@ def number_for(name: str, node: dict[str, Any], integer: bool, rng: random.Rando
         value = round(rng.uniform(low, high), 2)
         if not low <= value <= high:
             value = low
-    step = _get(node, "multiple_of")
+    step = get(node, "multiple_of")
     if step:
         first, last = math.ceil(low / step), math.floor(high / step)
         value = rng.randint(first, last) * step if first <= last else value
     return int(value) if integer else float(value)
 
 
-def email_address(rng: random.Random) -> str:
-    return f"{rng.choice(_FIRST).lower()}.{rng.choice(_LAST).lower()}@example.com"
-
-
-def _range_for(name: str) -> tuple[float, float]:
-    for pattern, low, high in _RANGES:
-        if re.search(pattern, name, re.IGNORECASE):
-            return low, high
-    return 1, 100
-
-
 def _clamp_range(
     low: float, high: float, node: dict[str, Any], integer: bool
 ) -> tuple[float, float]:
     """Intersect the name's range with the schema's bounds; the schema wins when they miss."""
-    smallest, largest = _get(node, "minimum"), _get(node, "maximum")
-    exclusive_low, exclusive_high = _get(node, "exclusive_minimum"), _get(node, "exclusive_maximum")
+    smallest, largest = get(node, "minimum"), get(node, "maximum")
+    exclusive_low, exclusive_high = get(node, "exclusive_minimum"), get(node, "exclusive_maximum")
     nudge = 1 if integer else 0.01
     if isinstance(exclusive_low, (int, float)) and not isinstance(exclusive_low, bool):
         smallest = max(smallest if smallest is not None else -math.inf, exclusive_low + nudge)
@@ -160,34 +140,3 @@ def _clamp_range(
             ceiling if ceiling < math.inf else floor + width,
         )
     return bounded
-
-
-def _is_person(key: str, owner: str) -> bool:
-    if re.search(r"(author|owner|person|user_?name|full_?name|speaker|artist|director)$", key):
-        return True
-    return key == "name" and _PERSON_OWNERS.search(owner) is not None
-
-
-def _sentence(words: list[str], rng: random.Random) -> str:
-    kw, kw2 = rng.sample(words, 2) if len(words) > 1 else (words[0], "context")
-    template = rng.choice(_SENTENCES)
-    return (
-        template.replace("«Kw»", kw[:1].upper() + kw[1:]).replace("«kw2»", kw2).replace("«kw»", kw)
-    )
-
-
-def _title(words: list[str], rng: random.Random) -> str:
-    picked = sorted(rng.sample(words, k=min(len(words), rng.randint(1, 2))), key=words.index)
-    title = " ".join(w[:1].upper() + w[1:] for w in picked)
-    return f"{rng.choice(_ADJECTIVES)} {title}" if rng.random() < 0.6 else title
-
-
-def _slug(word: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-") or "item"
-
-
-def _get(node: dict[str, Any], snake: str) -> Any:
-    if snake in node:
-        return node[snake]
-    head, *rest = snake.split("_")
-    return node.get(head + "".join(p.capitalize() for p in rest))

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gemini_widgets.offline.demo import DemoAnswer, write_demo_answer
-from gemini_widgets.offline.demo_phrases_intl import PHRASEBOOKS
 from gemini_widgets.offline.wire import parse_generate_request
 
 
@@ -60,6 +59,11 @@ def test_requested_word_count_is_met_within_15_percent(prompt: str, wanted: int)
 def test_any_requested_length_is_met_within_15_percent(words: int, seed: int) -> None:
     answer = ask(f"Tell me about coral reefs in {words} words", seed=seed)
     assert word_count(answer.text) == pytest.approx(words, rel=0.15)
+
+
+@pytest.mark.parametrize("words", [30, 57, 300, 1000])
+def test_requested_length_is_met_to_the_word(words: int) -> None:
+    assert word_count(ask(f"Tell me about coral reefs in {words} words").text) == words
 
 
 def test_same_seed_and_request_give_the_same_answer() -> None:
@@ -112,12 +116,6 @@ def test_greeting_gets_a_short_friendly_answer() -> None:
     assert word_count(text) < 60
 
 
-def test_simple_arithmetic_is_answered_exactly_and_briefly() -> None:
-    text = ask("what is 2+2").text
-    assert "2 + 2 = 4" in text
-    assert word_count(text) < 40
-
-
 def test_brief_request_shrinks_the_answer() -> None:
     assert word_count(ask("Briefly, what is entropy in thermodynamics?").text) <= 90
 
@@ -149,26 +147,8 @@ def test_system_instruction_is_acknowledged_visibly() -> None:
     assert "Cite no sources. Use plain words." in text.split("\n\n")[0]
 
 
-def test_answer_in_french_instruction_switches_language() -> None:
-    text = ask("What is photosynthesis?", system="Always answer in French.").text
-    assert "Consigne système suivie" in text
-    assert "Rédigé par le serveur de démonstration hors ligne" in text
-    assert len(re.findall(r"\b(le|la|les|et|est|des|pour)\b", text)) >= 10
-
-
 def test_be_brief_instruction_shrinks_the_answer() -> None:
     assert word_count(ask("How do glaciers form?", system="Be brief.").text) <= 90
-
-
-def test_pirate_instruction_gets_a_pirate_voice() -> None:
-    text = ask("How do I learn to code?", system="You are a pirate.").text
-    assert "Arr, matey!" in text
-    assert "matey" in text.split("\n\n")[-2]
-
-
-def test_persona_instruction_is_taken_on() -> None:
-    text = ask("How should I index a large table?", system="You are a senior data engineer.").text
-    assert "Speaking as a senior data engineer" in text
 
 
 def test_inline_image_is_described_with_mime_type_and_size() -> None:
@@ -215,12 +195,6 @@ def test_thoughts_summarise_the_plan_for_this_prompt() -> None:
     assert "tides" in thoughts
     assert "400 words" in thoughts
     assert 20 <= word_count(thoughts) <= 120
-
-
-@pytest.mark.parametrize("language", sorted(PHRASEBOOKS))
-def test_fillers_have_the_word_counts_they_are_filed_under(language: str) -> None:
-    for size, phrases in PHRASEBOOKS[language].fillers.items():
-        assert {word_count(p) for p in phrases} == {size}
 
 
 @settings(max_examples=150, deadline=None)
