@@ -10,7 +10,7 @@ chat records the exchange. Each case runs through each surface (``SURFACES``):
 * ``stream_bg``   ``stream(background=True)``: the same view, read as a task (async SDK);
 * ``magic``       ``%%gemini`` in an IPython shell: the StreamView it displayed;
 * ``magic_chat``  ``%%gemini --chat NAME``: the same, plus the named chat's history;
-* ``chat``        ``Chat.send()``: the last turn of ``chat.view.turns``, and ``chat.history``;
+* ``chat``        ``Chat.send()``: the last exchange of ``chat.view.turns``, and ``chat.history``;
 * ``chat_async``  ``await Chat.send_async()``: the path a message typed in the chat takes.
 
 Each cell also checks the text the browser was sent (the view's delta messages) is exactly
@@ -36,8 +36,9 @@ import pytest
 from google import genai
 from google.genai import types
 
-from gemini_widgets import Chat, generate, magics, retry, stream
+from gemini_widgets import Chat, generate, retry, stream
 from gemini_widgets import client as factory
+from gemini_widgets.conversation import conversations
 from gemini_widgets.offline import Fault, OfflineGemini
 from gemini_widgets.request import CONTINUE_PROMPT
 from gemini_widgets.settings import DEFAULT_TIMEOUT
@@ -513,7 +514,7 @@ class StreamRun(Run):
         if self.background:
 
             async def go() -> Any:
-                return await view.continue_answer(background=True)
+                return await view.start_continuation()
 
             assert self.ctx.run(go()) is self.state
         else:
@@ -524,7 +525,7 @@ class MagicRun(StreamRun):
     CHAT = "fault-matrix"
 
     def __init__(self, ctx: Context, case: Case, *, chat: bool) -> None:
-        ctx.recording_views(magics)
+        ctx.recording_views(generate)  # the magic shows its answer with generate.shown_view
         # --retries sets the attempts only; the waits are DEFAULT_RETRY's ~1, 2, 4 s.
         quick = retry.DEFAULT_RETRY.model_copy(update=FAST_RETRY)
         ctx.monkeypatch.setattr(retry, "DEFAULT_RETRY", quick)
@@ -536,7 +537,7 @@ class MagicRun(StreamRun):
         self.before: list[tuple[str, str]] | None = None
         if chat:
             options += f" --chat {self.CHAT}"
-            self.gemini.chats.pop(self.CHAT, None)
+            conversations.pop(self.CHAT, None)
             if case.model == MODEL:
                 _run_cell(ctx.ip, f"%%gemini --chat {self.CHAT}\n{GREETING}")
             self.before = self.history() or []
@@ -548,8 +549,8 @@ class MagicRun(StreamRun):
         assert self.gemini.last_view is self.recorder.view
 
     def history(self) -> list[tuple[str, str]] | None:
-        chat = self.gemini.chats.get(self.CHAT)
-        return _turns(chat.get_history(curated=True)) if chat is not None else None
+        conversation = conversations.get(self.CHAT)
+        return _turns(conversation.history) if conversation is not None else None
 
     def seen(self) -> Seen:
         seen = super().seen()
@@ -590,15 +591,16 @@ class ChatRun(Run):
 
     def seen(self) -> Seen:
         chat = self.chat
-        *_, asked, turn = chat.view.turns
-        assert asked == {"role": "user", "text": PROMPT, "attachments": []}
+        turn = chat.view.turns[-1]
+        assert turn == chat.turns[-1].to_json()
+        assert (turn["message"], turn["attachments"]) == (PROMPT, [])
         assert not chat.view.busy
-        assert turn["text"] == self.state.text
+        assert turn["reply"] == self.state.text
         return Seen(
             status=turn["status"],
             error=turn["error"],
             notice=turn["notice"],
-            text=turn["text"],
+            text=turn["reply"],
             sent=self.recorder.sent,
             can_continue=turn["can_continue"],
             attempts=self.state.attempts,
@@ -612,7 +614,7 @@ class ChatRun(Run):
         async def go() -> None:
             refused = start()
             assert refused is None, refused
-            self.state = await self.chat._task
+            self.state = await self.chat.task
 
         self.ctx.run(go())
 
@@ -894,10 +896,10 @@ def test_chat_regenerate_after_an_unrecorded_turn_asks_the_last_message_again(
     async def regenerate() -> None:
         run.recorder.deltas.clear()  # a new reply: offsets from 0
         assert run.chat.regenerate() is None
-        await run.chat._task
+        await run.chat.task
 
     ctx.run(regenerate())
-    asked = [t["text"] for t in run.chat.view.turns if t["role"] == "user"]
+    asked = [t["message"] for t in run.chat.view.turns]
     assert asked == [GREETING, PROMPT]
     assert _turns(run.chat.history) == [
         ("user", GREETING),
