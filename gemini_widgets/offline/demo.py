@@ -25,7 +25,8 @@ _FULL_ANSWER_WORDS = 100
 _REPORT_WORDS = 900
 _WORDS_PER_SECTION = 450
 FOOTER = "_Written by the offline demo server; no model was called._"
-_FILLERS = {1: "Indeed.", 2: "That matters.", 3: "Details matter here."}
+_FILLERS = ["", "Indeed.", "That matters.", "Details matter here.", "Keep that in mind.",
+            "That is well worth remembering."]  # fmt: skip
 _ASPECTS = ["its history", "the core mechanism", "everyday use", "common misconceptions",
             "the trade-offs involved", "how it is measured", "its limits"]  # fmt: skip
 _PAIRS = [("speed", "accuracy"), ("simplicity", "flexibility"), ("cost", "quality"),
@@ -231,9 +232,9 @@ class _Writer:
                 break
             parts.append(sentence)
             used += _words(sentence)
-        while exact and size - used > 0:
-            parts.append(_FILLERS[min(3, size - used)])
-            used += min(3, size - used)
+        while exact and size - used > 0:  # the filler of that many words (five at most)
+            parts.append(_FILLERS[min(5, size - used)])
+            used += min(5, size - used)
         return " ".join(parts)
 
     def _sentence(self, room: int | None = None) -> str | None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gemini_widgets.offline.demo import DemoAnswer, write_demo_answer
+from gemini_widgets.offline.demo import _FILLERS, DemoAnswer, write_demo_answer
 from gemini_widgets.offline.wire import parse_generate_request
 
 
@@ -64,6 +64,10 @@ def test_any_requested_length_is_met_within_15_percent(words: int, seed: int) ->
 @pytest.mark.parametrize("words", [30, 57, 300, 1000])
 def test_requested_length_is_met_to_the_word(words: int) -> None:
     assert word_count(ask(f"Tell me about coral reefs in {words} words").text) == words
+
+
+def test_fillers_have_the_word_counts_they_are_filed_under() -> None:
+    assert [word_count(filler) for filler in _FILLERS] == list(range(len(_FILLERS)))
 
 
 def test_same_seed_and_request_give_the_same_answer() -> None:
