@@ -235,11 +235,11 @@ def _attachments(request: ParsedRequest) -> tuple[list[str], list[str]]:
         kind = "PDF" if mime == "application/pdf" else mime.split("/")[0]
         kind = kind if kind in ("image", "audio", "video", "text", "PDF") else "file"
         kinds.append(kind)
+        article = "An" if kind in ("image", "audio") else "A"
         if file is not None:
-            lines.append(f"A {kind} by reference: `{file.file_uri}` (`{mime}`)")
+            lines.append(f"{article} {kind} by reference: `{file.file_uri}` (`{mime}`)")
         else:
             size = len(blob.data or b"")  # type: ignore[union-attr]
             kb = f" ({size / 1024:.1f} KB)" if size >= 1024 else ""
-            article = "An" if kind in ("image", "audio") else "A"
             lines.append(f"{article} {kind}: `{mime}`, {size:,} bytes{kb}")
     return lines, kinds

@@ -168,7 +168,7 @@ def test_inline_image_is_described_with_mime_type_and_size() -> None:
 def test_file_reference_is_described_with_uri_and_mime_type() -> None:
     part = {"fileData": {"fileUri": "gs://reports-bucket/q3.pdf", "mimeType": "application/pdf"}}
     text = ask("Summarize this report", parts=[part]).text
-    assert "`gs://reports-bucket/q3.pdf`" in text
+    assert "- A PDF by reference: `gs://reports-bucket/q3.pdf`" in text
     assert "application/pdf" in text
 
 
