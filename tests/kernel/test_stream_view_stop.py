@@ -77,7 +77,8 @@ def test_format_code_offers_the_answer_as_a_new_cell(kernel):
     )
     run = kernel.ok("%%gemini --format code\ncode")
     payload = run.reply["payload"]
-    assert payload == [{"source": "set_next_input", "text": "print(42)", "replace": False}], (run.reply, run.messages)
+    expected = [{"source": "set_next_input", "text": "print(42)", "replace": False}]
+    assert payload == expected, (run.reply, run.messages)
 
 
 def test_five_background_magic_cells_complete_with_nothing_crossed(kernel):
