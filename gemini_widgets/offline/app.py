@@ -11,7 +11,6 @@ import asyncio
 import hashlib
 import json
 import random
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +20,7 @@ import tornado.web
 from .catalogue import MODELS, OfflineModel, find_model
 from .chunking import merge_chunks
 from .continuation import AnswerMemory, ContinuationResponder
-from .fault_replies import blocked_chunk, fault_error, finish_early, status_message
-from .faults import FAULT_HEADER, Fault, FaultQueue
+from .faults import FAULT_HEADER, Fault, FaultQueue, apply_fault, fault_error, status_message
 from .pacing import Pacing
 from .responders import DemoResponder, Reply, ScriptedResponder
 from .wire import (
@@ -58,9 +56,8 @@ class RecordedRequest:
     @property
     def config(self) -> dict[str, Any]:
         """The ``generationConfig`` the SDK sent (camelCase keys, as on the wire)."""
-        if not isinstance(self.body, dict):
-            return {}
-        return self.body.get("generationConfig") or self.body.get("generation_config") or {}
+        body = self.body if isinstance(self.body, dict) else {}
+        return body.get("generationConfig") or body.get("generation_config") or {}
 
     @property
     def prompt_text(self) -> str:
@@ -76,10 +73,8 @@ class ServerState:
 
     pacing: Pacing = field(default_factory=Pacing)
     require_key: bool = True
-    api_keys: frozenset[str] | None = None
-    """Keys that are accepted; ``None`` accepts any non-empty key."""
-    deterministic: bool = False
-    """Seed unseeded requests from their content, so a re-run gives the same answer."""
+    api_keys: frozenset[str] | None = None  # None: any non-empty key
+    deterministic: bool = False  # unseeded requests seeded from their content
     scripts: ScriptedResponder = field(default_factory=ScriptedResponder)
     replays: list[Any] = field(default_factory=list)
     demo: DemoResponder = field(default_factory=DemoResponder)
@@ -89,11 +84,6 @@ class ServerState:
     """What it wrote, so a request to continue a cut-short answer gets exactly the rest."""
     continue_prompts: frozenset[str] | None = None
     """The user turns that ask to continue; ``None``: any, after a cut-short answer."""
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def record(self, request: RecordedRequest) -> None:
-        with self._lock:
-            self.requests.append(request)
 
     def reply_for(self, request: ParsedRequest, model: OfflineModel) -> Reply:
         rng = self._rng_for(request)
@@ -125,9 +115,6 @@ class _GeminiHandler(tornado.web.RequestHandler):
     def initialize(self, state: ServerState) -> None:
         self.state = state
         self.recorded: RecordedRequest | None = None
-
-    def check_xsrf_cookie(self) -> None:  # an API, not a form
-        pass
 
     def set_default_headers(self) -> None:
         self.set_header("Content-Type", "application/json; charset=UTF-8")
@@ -163,7 +150,7 @@ class _GeminiHandler(tornado.web.RequestHandler):
             body=body,
             had_key=self._api_key() is not None,
         )
-        self.state.record(self.recorded)
+        self.state.requests.append(self.recorded)  # on the server's one thread: no lock
 
     def on_finish(self) -> None:
         if self.recorded is not None:
@@ -213,17 +200,12 @@ class _GeminiHandler(tornado.web.RequestHandler):
         return model
 
 
-class ModelListHandler(_GeminiHandler):
-    def get(self, version: str) -> None:
-        self._record(version, None, "list")
+class ModelsHandler(_GeminiHandler):
+    def get(self, version: str, name: str | None) -> None:
+        self._record(version, name, "get" if name else "list")
         self._check_key()
-        self._send_json({"models": [m.resource() for m in MODELS]})
-
-
-class ModelHandler(_GeminiHandler):
-    def get(self, version: str, name: str) -> None:
-        self._record(version, name, "get")
-        self._check_key()
+        if name is None:
+            return self._send_json({"models": [m.resource() for m in MODELS]})
         self._send_json(self._model(version, name).resource())
 
 
@@ -243,10 +225,12 @@ class ActionHandler(_GeminiHandler):
         if fault.status is not None:
             raise fault_error(fault)
         if action == "countTokens":
-            return self._send_json(_count_tokens_body(request))
-        reply = self._shape_reply(self.state.reply_for(request, model), fault)
+            total = request.prompt_token_count()
+            details = [{"modality": "TEXT", "tokenCount": total}]
+            return self._send_json({"totalTokens": total, "promptTokensDetails": details})
+        reply = apply_fault(self.state.reply_for(request, model), fault)
         if action == "generateContent":
-            await asyncio.sleep(self._first_delay(fault))
+            await asyncio.sleep(self._delay_before(0, reply, fault, random.Random()))
             return self._send_json(merge_chunks(reply.chunks))
         await self._stream(reply, fault)
 
@@ -259,18 +243,6 @@ class ActionHandler(_GeminiHandler):
             except (ValueError, TypeError) as exc:
                 raise ApiError(400, str(exc)) from None
         return fault
-
-    def _shape_reply(self, reply: Reply, fault: Fault) -> Reply:
-        if fault.block_reason is not None:
-            return Reply([blocked_chunk(reply.chunks, fault.block_reason)])
-        if fault.finish_reason is not None:
-            return finish_early(reply, fault.finish_reason, fault.finish_after)
-        return reply
-
-    def _first_delay(self, fault: Fault) -> float:
-        if fault.first_chunk_delay is not None:
-            return fault.first_chunk_delay
-        return self.state.pacing.first_chunk
 
     async def _stream(self, reply: Reply, fault: Fault) -> None:
         self.set_header("Content-Type", "text/event-stream")
@@ -319,16 +291,14 @@ class ActionHandler(_GeminiHandler):
 class NotFoundHandler(_GeminiHandler):
     def prepare(self) -> None:
         self._record(None, None, None)
-        self.set_status(404)
-        self._send_json(error_body(404, f"The requested URL {self.request.path} was not found."))
+        raise ApiError(404, f"The requested URL {self.request.path} was not found.")
 
 
 def make_app(state: ServerState) -> tornado.web.Application:
     args = {"state": state}
     return tornado.web.Application(
         [
-            (rf"/{API_VERSIONS}/models/?", ModelListHandler, args),
-            (rf"/{API_VERSIONS}/models/([^/:]+)", ModelHandler, args),
+            (rf"/{API_VERSIONS}/models(?:/([^/:]+))?/?", ModelsHandler, args),
             (rf"/{API_VERSIONS}/models/([^/:]+):(\w+)", ActionHandler, args),
         ],
         default_handler_class=NotFoundHandler,
@@ -339,11 +309,3 @@ def make_app(state: ServerState) -> tornado.web.Application:
 
 def _event(payload: Any) -> str:
     return f"data: {json.dumps(payload, separators=(',', ':'))}\r\n\r\n"
-
-
-def _count_tokens_body(request: ParsedRequest) -> dict[str, Any]:
-    total = request.prompt_token_count()
-    return {
-        "totalTokens": total,
-        "promptTokensDetails": [{"modality": "TEXT", "tokenCount": total}],
-    }

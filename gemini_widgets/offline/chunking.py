@@ -54,47 +54,23 @@ def split_into_pieces(
 
 def apply_config(answer: Answer, config: types.GenerationConfig) -> Answer:
     """Cut the answer where ``stop_sequences`` or ``max_output_tokens`` would stop Gemini."""
-    pieces = answer.pieces
-    finish = answer.finish_reason
-    if config.stop_sequences:
-        text = "".join(pieces)
-        cuts = [text.find(s) for s in config.stop_sequences if s and s in text]
-        if cuts:
-            pieces = _cut_pieces(pieces, min(cuts))
+    text, finish = answer.text, answer.finish_reason
+    cuts = [text.find(s) for s in config.stop_sequences or [] if s and s in text]
+    end = min(cuts, default=len(text))
     if config.max_output_tokens is not None:
-        budget = config.max_output_tokens
-        kept: list[str] = []
         used = 0
-        for piece in pieces:
-            cost = count_tokens(piece)
-            if used + cost > budget:
-                words = _WORD.findall(piece)
-                partial = ""
-                for word in words:
-                    if used + count_tokens(partial + word) > budget:
-                        break
-                    partial += word
-                if partial:
-                    kept.append(partial)
-                finish = "MAX_TOKENS"
+        for word in _WORD.finditer(text[:end]):  # a token never spans two words
+            used += count_tokens(word.group())
+            if used > config.max_output_tokens:
+                end, finish = word.start(), "MAX_TOKENS"
                 break
-            kept.append(piece)
-            used += cost
-        pieces = kept
-    return Answer(pieces=pieces, thoughts=answer.thoughts, finish_reason=finish)
-
-
-def _cut_pieces(pieces: Sequence[str], at: int) -> list[str]:
     kept: list[str] = []
-    position = 0
-    for piece in pieces:
-        if position + len(piece) >= at:
-            if at > position:
-                kept.append(piece[: at - position])
+    for piece in answer.pieces:
+        if end <= 0:
             break
-        kept.append(piece)
-        position += len(piece)
-    return kept
+        kept.append(piece[:end])
+        end -= len(piece)
+    return Answer(pieces=kept, thoughts=answer.thoughts, finish_reason=finish)
 
 
 def build_chunks(
@@ -103,7 +79,6 @@ def build_chunks(
     *,
     model_version: str,
     include_thoughts: bool,
-    response_id: str | None = None,
 ) -> list[dict[str, Any]]:
     """The streamed responses for ``answers`` (one per candidate), as REST JSON, in order.
 
@@ -111,24 +86,15 @@ def build_chunks(
     110-250 us (benchmarks/README.md), paid before the first byte and on the server's loop.
     The SDK tests parse every shape built here.
     """
-    response_id = response_id or uuid.uuid4().hex[:22]
+    response_id = uuid.uuid4().hex[:22]
     prompt_tokens = request.prompt_token_count()
     thought_tokens = sum(count_tokens("".join(a.thoughts)) for a in answers)
     # Each step is one chunk: the i-th thought or text piece of every candidate.
     steps: list[list[tuple[int, dict[str, Any]]]] = []
-    if include_thoughts:
-        for i in range(max((len(a.thoughts) for a in answers), default=0)):
-            steps.append(
-                [
-                    (index, {"text": a.thoughts[i], "thought": True})
-                    for index, a in enumerate(answers)
-                    if i < len(a.thoughts)
-                ]
-            )
-    for i in range(max((len(a.pieces) for a in answers), default=0)):
-        steps.append(
-            [(index, {"text": a.pieces[i]}) for index, a in enumerate(answers) if i < len(a.pieces)]
-        )
+    thoughts = [([a.thoughts for a in answers], {"thought": True})] if include_thoughts else []
+    for texts, extra in [*thoughts, ([a.pieces for a in answers], {})]:
+        for i in range(max(map(len, texts), default=0)):
+            steps.append([(n, {"text": t[i], **extra}) for n, t in enumerate(texts) if i < len(t)])
     if not steps:
         steps.append([])  # an empty answer still ends with a finish reason
     chunks: list[dict[str, Any]] = []
@@ -171,37 +137,22 @@ def merge_chunks(chunks: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The single response ``generateContent`` answers with: the stream's parts joined."""
     if not chunks:
         return {}
-    last = chunks[-1]
-    parts_by_index: dict[int, list[dict[str, Any]]] = {}
-    finals: dict[int, dict[str, Any]] = {}
-    for chunk in chunks:
-        for candidate in chunk.get("candidates", []):
-            index = candidate.get("index", 0)
-            parts = parts_by_index.setdefault(index, [])
-            for part in candidate.get("content", {}).get("parts", []):
-                previous = parts[-1] if parts else None
-                if (
-                    previous is not None
-                    and "text" in previous
-                    and "text" in part
-                    and bool(previous.get("thought")) == bool(part.get("thought"))
-                ):
-                    parts[-1] = {**previous, "text": previous["text"] + part["text"]}
-                else:
-                    parts.append(dict(part))
-            if "finishReason" in candidate:
-                finals[index] = candidate
-    if not parts_by_index:
-        return dict(last)
-    candidates = []
-    for index in sorted(parts_by_index):
-        merged: dict[str, Any] = {"content": {"role": "model"}, "index": index}
-        if parts_by_index[index]:
-            merged["content"]["parts"] = parts_by_index[index]
-        for key in ("finishReason", "safetyRatings", "citationMetadata"):
-            if key in finals.get(index, {}):
-                merged[key] = finals[index][key]
-        candidates.append(merged)
-    merged_response = {k: v for k, v in last.items() if k != "candidates"}
-    merged_response["candidates"] = candidates
-    return merged_response
+    merged = dict(chunks[-1])
+    candidates: dict[int, dict[str, Any]] = {}
+    for candidate in (c for chunk in chunks for c in chunk.get("candidates", [])):
+        into = candidates.setdefault(candidate.get("index", 0), {"content": {"role": "model"}})
+        parts = into["content"].setdefault("parts", [])
+        for part in candidate.get("content", {}).get("parts", []):
+            last = parts[-1] if parts else {}
+            same_kind = bool(last.get("thought")) == bool(part.get("thought"))
+            if "text" in last and "text" in part and same_kind:
+                parts[-1] = {**last, "text": last["text"] + part["text"]}
+            else:
+                parts.append(dict(part))
+        into.update((k, v) for k, v in candidate.items() if k != "content")
+    for candidate in candidates.values():
+        if not candidate["content"]["parts"]:
+            del candidate["content"]["parts"]
+    if candidates:
+        merged["candidates"] = [candidates[i] for i in sorted(candidates)]
+    return merged

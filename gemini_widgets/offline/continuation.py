@@ -29,8 +29,7 @@ __all__ = ["AnswerMemory", "ContinuationResponder"]
 class AnswerMemory:
     """The newest answers written, to find the one a partial answer is the start of."""
 
-    size: int = 256
-    _answers: deque[str] = field(default_factory=deque)
+    _answers: deque[str] = field(default_factory=lambda: deque(maxlen=256))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def remember(self, reply: Reply) -> None:
@@ -44,8 +43,6 @@ class AnswerMemory:
         if text:
             with self._lock:
                 self._answers.append(text)
-                while len(self._answers) > self.size:
-                    self._answers.popleft()
 
     def rest_of(self, partial: str) -> str | None:
         """What follows ``partial`` in the newest answer it starts; ``None`` when it starts
@@ -70,7 +67,6 @@ class ContinuationResponder:
     memory: AnswerMemory
     prompts: frozenset[str] | None = None
     """The user turns that ask to go on; ``None``: any user turn after a cut-short answer."""
-    words_per_chunk: tuple[int, int] = (2, 8)
 
     def respond(
         self, request: ParsedRequest, model: OfflineModel, rng: random.Random
@@ -86,5 +82,5 @@ class ContinuationResponder:
         rest = self.memory.rest_of("".join(answered))
         if rest is None:
             return None
-        answer = Answer(pieces=split_into_pieces(rest, rng, self.words_per_chunk))
+        answer = Answer(pieces=split_into_pieces(rest, rng))
         return reply_for_answers(request, model, [answer], include_thoughts=False)

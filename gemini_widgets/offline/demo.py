@@ -195,7 +195,7 @@ class _Writer:
         return "A few points stand out:\n\n" + "\n".join(lines)
 
     def _table(self) -> str:
-        header, *rows = (f"| {self._fill(row)} |" for row in self.rng.choice(say.TABLES))
+        header, *rows = (f"| {self._fill(row)} |" for row in say.TABLE)
         align = self.rng.choice(["| --- | --- | --- |", "| :--- | :--- | :--- |"])
         return "The table below sums it up:\n\n" + "\n".join([header, align, *rows])
 

@@ -39,13 +39,6 @@ def _read_delays(headers: dict[str, str]) -> list[float] | None:
         return None
 
 
-@dataclass
-class _Recording:
-    key: str
-    chunks: list[dict[str, Any]]
-    delays: list[float] | None
-
-
 def _contents_key(contents: Sequence[types.Content]) -> str:
     return json.dumps(
         [c.model_dump(mode="json", exclude_none=True) for c in contents], sort_keys=True
@@ -56,7 +49,10 @@ def _contents_key(contents: Sequence[types.Content]) -> str:
 class ReplayResponder:
     """Answers a request whose contents equal a recorded one with the recorded chunks."""
 
-    recordings: list[_Recording] = field(default_factory=list)
+    recordings: list[tuple[str, list[dict[str, Any]], list[float] | None]] = field(
+        default_factory=list
+    )
+    """(the contents as a key, the recorded chunks, the seconds before each chunk)."""
     _served: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -72,27 +68,23 @@ class ReplayResponder:
                 parsed = parse_generate_request("", body)
             except ApiError:
                 continue  # not a generate request (a models.get, a file upload...)
-            recordings.append(
-                _Recording(
-                    key=_contents_key(parsed.contents),
-                    chunks=list(response.get("body_segments") or []),
-                    delays=_read_delays(response.get("headers") or {}),
-                )
-            )
+            chunks = list(response.get("body_segments") or [])
+            delays = _read_delays(response.get("headers") or {})
+            recordings.append((_contents_key(parsed.contents), chunks, delays))
         return cls(recordings)
 
     def respond(
         self, request: ParsedRequest, model: OfflineModel, rng: random.Random
     ) -> Reply | None:
         key = _contents_key(request.contents)
-        matching = [r for r in self.recordings if r.key == key]
+        matching = [r for r in self.recordings if r[0] == key]
         if not matching:
             return None
         # Identical requests recorded several times are served in turn.
         turn = self._served.get(key, 0)
         self._served[key] = turn + 1
-        recording = matching[turn % len(matching)]
-        return Reply(list(recording.chunks), recording.delays)
+        _, chunks, delays = matching[turn % len(matching)]
+        return Reply(list(chunks), delays)
 
 
 def record_stream(

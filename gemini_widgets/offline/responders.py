@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from .catalogue import OfflineModel
 from .chunking import Answer, apply_config, build_chunks, split_into_pieces
@@ -20,14 +20,7 @@ from .demo import write_demo_answer
 from .schema_answer import answer_for_schema
 from .wire import ParsedRequest
 
-__all__ = [
-    "DemoResponder",
-    "Reply",
-    "Responder",
-    "Script",
-    "ScriptedResponder",
-    "reply_for_answers",
-]
+__all__ = ["DemoResponder", "Reply", "Script", "ScriptedResponder", "reply_for_answers"]
 
 
 @dataclass
@@ -40,12 +33,6 @@ class Reply:
     whole_text: str | None = None
     """The first candidate's text before ``max_output_tokens`` or a stop sequence cut it
     (``None``: the chunks hold all of it), so a request to continue gets the rest."""
-
-
-class Responder(Protocol):
-    def respond(
-        self, request: ParsedRequest, model: OfflineModel, rng: random.Random
-    ) -> Reply | None: ...
 
 
 def _include_thoughts(request: ParsedRequest, model: OfflineModel) -> tuple[bool, bool]:
@@ -73,8 +60,6 @@ def reply_for_answers(
 class DemoResponder:
     """Writes a believable Markdown answer about the prompt (see ``demo.py``)."""
 
-    words_per_chunk: tuple[int, int] = (2, 8)
-
     def respond(self, request: ParsedRequest, model: OfflineModel, rng: random.Random) -> Reply:
         thinks, shown = _include_thoughts(request, model)
         answers = []
@@ -91,7 +76,7 @@ class DemoResponder:
                 demo = write_demo_answer(request, rng)
                 text, thoughts = demo.text, demo.thoughts
             answer = Answer(
-                pieces=split_into_pieces(text, rng, self.words_per_chunk),
+                pieces=split_into_pieces(text, rng),
                 thoughts=split_into_pieces(thoughts, rng, (6, 14)) if thinks else [],
             )
             answers.append(answer)
@@ -155,12 +140,7 @@ class ScriptedResponder:
             match: PromptMatch = entry.get("prompt")
             if "pattern" in entry:
                 match = re.compile(entry["pattern"])
-            scripts.append(
-                Script(
-                    chunks=list(entry["chunks"]),
-                    match=match,
-                    thoughts=list(entry.get("thoughts", [])),
-                    finish_reason=entry.get("finish_reason", "STOP"),
-                )
-            )
+            thoughts = list(entry.get("thoughts", []))
+            finish = entry.get("finish_reason", "STOP")
+            scripts.append(Script(list(entry["chunks"]), match, thoughts, finish))
         return cls(scripts)

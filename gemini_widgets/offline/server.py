@@ -72,8 +72,6 @@ class OfflineGemini:
         self._server: tornado.httpserver.HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    # ---- what tests and notebooks use -------------------------------------------------
-
     @property
     def base_url(self) -> str:
         """What ``types.HttpOptions(base_url=...)`` takes."""
@@ -122,8 +120,6 @@ class OfflineGemini:
         self.state.replays.clear()
         self.state.faults.clear()
 
-    # ---- lifecycle ---------------------------------------------------------------------
-
     def start(self) -> OfflineGemini:
         if self._thread is not None:
             return self
@@ -162,8 +158,6 @@ class OfflineGemini:
         self._thread.join(timeout=5)
         self._thread = self._loop = self._server = None
         self.port = None
-
-    close = stop
 
     def __enter__(self) -> OfflineGemini:
         return self.start()

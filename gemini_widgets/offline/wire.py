@@ -17,14 +17,7 @@ import pydantic
 import tornado.web
 from google.genai import types
 
-__all__ = [
-    "ApiError",
-    "ParsedRequest",
-    "check_input_tokens",
-    "count_tokens",
-    "error_body",
-    "parse_generate_request",
-]
+__all__ = ["ApiError", "ParsedRequest", "count_tokens", "error_body", "parse_generate_request"]
 
 # Google's canonical status names for the HTTP codes the server sends.
 STATUS_NAMES = {
@@ -99,24 +92,18 @@ class ParsedRequest:
         return parts_text(self.system_instruction.parts or [])
 
     def prompt_token_count(self) -> int:
+        """Gemini's published rates: 258 tokens an image or file, text by its tokenizer."""
         total = count_tokens(self.system_text)
-        for content in self.contents:
-            for part in content.parts or []:
-                total += part_token_count(part)
+        for part in (p for c in self.contents for p in c.parts or []):
+            if part.text is not None:
+                total += count_tokens(part.text)
+            else:
+                total += 258 if part.inline_data or part.file_data else 8
         return total
 
 
 def parts_text(parts: list[types.Part]) -> str:
     return "".join(p.text for p in parts if p.text is not None and not p.thought)
-
-
-def part_token_count(part: types.Part) -> int:
-    """Gemini's published rates: 258 tokens per image, text by its own tokenizer."""
-    if part.text is not None:
-        return count_tokens(part.text)
-    if part.inline_data is not None or part.file_data is not None:
-        return 258
-    return 8
 
 
 _TOKEN_PATTERN = re.compile(r"\w{1,4}|[^\w\s]")
@@ -143,7 +130,9 @@ def parse_generate_request(model: str, body: Any) -> ParsedRequest:
     if "generateContentRequest" in body:  # countTokens may wrap a full request
         return parse_generate_request(model, body["generateContentRequest"])
     try:
-        contents = [types.Content.model_validate(c) for c in _as_list(body.get("contents"))]
+        contents = body.get("contents") or []
+        contents = contents if isinstance(contents, list) else [contents]
+        contents = [types.Content.model_validate(c) for c in contents]
         system = _first(body, "systemInstruction", "system_instruction")
         config = _first(body, "generationConfig", "generation_config")
         parsed = ParsedRequest(
@@ -204,11 +193,3 @@ def _first(body: dict[str, Any], *names: str) -> Any:
         if body.get(name) is not None:
             return body[name]
     return None
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    return [value]
