@@ -87,7 +87,14 @@ class Kernel:
                 on_message(message)
             if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
                 break
-        execution.reply = self.client.get_shell_msg(timeout=timeout)["content"]
+        # This request's reply: a slow kernel start leaves extra kernel_info_replies queued
+        # (wait_for_ready asks again when the kernel is slow), and taking the first reply
+        # would then give every cell the one of the cell before.
+        while True:
+            reply = self.client.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        execution.reply = reply["content"]
         return execution
 
     def run_interrupted(self, code: str, once: str, timeout: float = 120) -> Execution:
