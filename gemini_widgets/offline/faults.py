@@ -50,15 +50,10 @@ class Fault:
     def __post_init__(self) -> None:
         if self.status is not None and not 400 <= self.status <= 599:
             raise ValueError(f"status must be an HTTP error code (400-599), got {self.status}")
-        if self.finish_reason is not None and self.finish_reason not in FINISH_REASONS:
-            raise ValueError(
-                f"finish_reason must be one of {', '.join(FINISH_REASONS)}, "
-                f"got {self.finish_reason!r}"
-            )
-        if self.block_reason is not None and self.block_reason not in BLOCK_REASONS:
-            raise ValueError(
-                f"block_reason must be one of {', '.join(BLOCK_REASONS)}, got {self.block_reason!r}"
-            )
+        for name, allowed in (("finish_reason", FINISH_REASONS), ("block_reason", BLOCK_REASONS)):
+            value = getattr(self, name)
+            if value is not None and value not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
         for name in ("drop_after", "malformed_after", "error_after", "finish_after"):
             value = getattr(self, name)
             if value is not None and value < 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import random
 from dataclasses import dataclass
@@ -31,11 +32,9 @@ class Pacing:
         try:
             scale = float(value)
         except ValueError:
-            raise ValueError(
-                f"{PACING_ENV} must be a number (0 = instant, 1 = like Gemini), got {value!r}"
-            ) from None
-        if scale < 0:
-            raise ValueError(f"{PACING_ENV} must be >= 0, got {scale}")
+            scale = math.nan
+        if not scale >= 0:  # not a number, or negative
+            raise ValueError(f"{PACING_ENV} must be a number >= 0 (0: instant), got {value!r}")
         return cls.scaled(scale)
 
     @classmethod

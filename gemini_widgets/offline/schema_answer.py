@@ -33,13 +33,9 @@ __all__ = ["answer_for_schema"]
 _MAX_DEPTH = 6
 _NULL_CHANCE = 0.1
 
-_COUNT_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
+_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _COUNT = re.compile(
-    r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s*[-\s]?(?:k\s*)?words?\b)",
-    re.IGNORECASE,
+    rf"\b(\d{{1,2}}|{'|'.join(_NUMBERS)})\b(?!\s*[-\s]?(?:k\s*)?words?\b)", re.IGNORECASE
 )
 
 
@@ -242,7 +238,7 @@ def _requested_count(prompt: str) -> int | None:
     if match is None:
         return None
     token = match.group(1).lower()
-    number = _COUNT_WORDS.get(token) or int(token)
+    number = _NUMBERS.index(token) + 1 if token in _NUMBERS else int(token)
     return number if 1 <= number <= 20 else None
 
 

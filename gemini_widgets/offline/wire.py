@@ -150,11 +150,8 @@ def parse_generate_request(model: str, body: Any) -> ParsedRequest:
         ) from None
     if not parsed.contents:
         raise ApiError(400, "* GenerateContentRequest.contents: contents is not specified")
-    for content in parsed.contents:
-        if not content.parts:
-            raise ApiError(
-                400, "* GenerateContentRequest.contents: contents.parts must not be empty."
-            )
+    if not all(content.parts for content in parsed.contents):
+        raise ApiError(400, "* GenerateContentRequest.contents: contents.parts must not be empty.")
     return parsed
 
 
