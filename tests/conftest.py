@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 from google import genai
@@ -63,6 +64,21 @@ def _forget_conversations() -> Iterator[None]:
 @pytest.fixture
 def model() -> str:
     return MODEL
+
+
+@pytest.fixture
+def wait_for_requests() -> Callable[[OfflineGemini, int], None]:
+    """``wait_for_requests(server, n)``: until the server has received ``n`` requests. A
+    client that gave up early (a short timeout) may leave before its request arrives on a
+    busy machine; arriving after the test, it would be counted by the next one."""
+
+    def wait(server: OfflineGemini, count: int) -> None:
+        deadline = time.monotonic() + 60
+        while len(server.requests) < count:
+            assert time.monotonic() < deadline, f"fewer than {count} requests after 60 s"
+            time.sleep(0.01)
+
+    return wait
 
 
 class FakeClock:

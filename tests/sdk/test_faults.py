@@ -104,13 +104,14 @@ def test_early_finish_reasons_end_the_stream(client, server, model, reason):
         assert any(r.blocked for r in chunks[-1].candidates[0].safety_ratings)
 
 
-def test_delay_before_first_chunk_trips_the_client_timeout(server, model):
+def test_delay_before_first_chunk_trips_the_client_timeout(server, model, wait_for_requests):
     server.fail_next(Fault.slow(first_chunk=30))  # never in time, however busy the machine
     impatient = genai.Client(
         api_key="k", http_options=types.HttpOptions(base_url=server.base_url, timeout=500)
     )
     with pytest.raises(httpx2.TimeoutException):
         list(impatient.models.generate_content_stream(model=model, contents="x"))
+    wait_for_requests(server, 1)
 
 
 def test_fault_by_request_header(server, model):

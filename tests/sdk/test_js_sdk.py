@@ -316,11 +316,12 @@ def test_early_finish_reason_ends_the_stream(server, model, reason):
     assert len(server.requests) == 1  # a terminal finish reason is not continued
 
 
-def test_delay_before_first_chunk_trips_the_js_timeout(server, model):
+def test_delay_before_first_chunk_trips_the_js_timeout(server, model, wait_for_requests):
     server.fail_next(Fault.slow(first_chunk=30))  # never in time, however busy the machine
     events = run_js(server, "stream", "x", model=model, extra=("--timeout", "500"))
     assert not chunks_of(events)
     assert only_error(events)["name"] == "AbortError"
+    wait_for_requests(server, 1)
 
 
 def test_unknown_model_is_404(server):

@@ -165,7 +165,7 @@ def test_cancelling_the_async_task_stops_and_keeps_partial(client, server, model
     assert state.text == sink.text
 
 
-def test_idle_timeout_ends_a_stream_silent_from_the_start(client, server, model):
+def test_idle_timeout_ends_a_stream_silent_from_the_start(client, server, model, wait_for_requests):
     server.script(*WORDS)
     server.fail_next(Fault.slow(first_chunk=STALL))
     started = time.monotonic()
@@ -173,6 +173,7 @@ def test_idle_timeout_ends_a_stream_silent_from_the_start(client, server, model)
     assert state.error.kind == "timeout" and state.text == ""
     assert state.error.message.startswith("No response for 0.3 s")
     assert time.monotonic() - started < STALL  # given up on, not waited for
+    wait_for_requests(server, 1)
 
 
 class ClockFromFirstChunk:

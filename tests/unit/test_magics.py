@@ -186,7 +186,7 @@ def test_chats_history_and_reset_subcommands(ip, offline, capsys):
         run(ip, "%gemini history numbers")
 
 
-def test_retries_and_timeout_options_and_defaults(ip, offline):
+def test_retries_and_timeout_options_and_defaults(ip, offline, wait_for_requests):
     from gemini_widgets.offline import Fault
 
     magics = ip.magics_manager.registry["GeminiMagics"]
@@ -201,6 +201,7 @@ def test_retries_and_timeout_options_and_defaults(ip, offline):
 
     offline.fail_next(Fault.slow(first_chunk=30))  # never in time, however busy the machine
     silent = run(ip, "%%gemini --timeout 0.3\nhi")
+    wait_for_requests(offline, 4)  # the one it gave up on, before the next test counts
     assert silent.error.kind == "timeout"
     assert silent.error.message == (
         "No response for 0.3 s, so the stream was ended; a longer timeout lets a slow model finish."
