@@ -257,6 +257,8 @@ def test_dark_theme_recolours_the_answer(lab):
             arg=light[0],
         )
         dark = body.evaluate(colours)
+        # JupyterLab covers the page with its splash while a theme loads: shoot after it.
+        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
         lab.screenshot("dark")
     finally:
         lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
