@@ -11,6 +11,9 @@ repeats, medians):
 Times run from the first chunk to the end (the server builds its answer before the first
 byte; that wait is the same for every variant and is left out).
 
+On pre-fetched responses, also ``Runner.read``: the one runner every surface goes through
+(``consume`` plus its forwarding of each delta to the sink), against ``consume``.
+
 Then the pure cost of ``StreamState.feed`` + ``Coalescer.add`` on pre-fetched real SDK
 response objects, timed chunk by chunk (median and p95 microseconds; target <= 20 us).
 
@@ -44,6 +47,7 @@ from _harness import (
 
 from gemini_widgets.consume import aconsume, consume
 from gemini_widgets.offline import OfflineGemini, Pacing
+from gemini_widgets.runner import Runner
 from gemini_widgets.stream import Coalescer, Delta, StreamState
 
 TARGET_US = 20.0
@@ -55,6 +59,9 @@ class CountingSink:
 
     def on_delta(self, delta: Delta, state: StreamState) -> None:
         self.deltas += 1
+
+    def on_start(self, state: StreamState, *, background: bool) -> None:
+        pass
 
     def on_end(self, state: StreamState) -> None:
         pass
@@ -122,6 +129,9 @@ def loop_costs(responses, repeats: int) -> dict[str, float]:
     def threaded() -> None:
         consume(responses)
 
+    def run_by_runner() -> None:
+        Runner(CountingSink()).read(responses)
+
     async def agen():
         for response in responses:
             yield response
@@ -136,6 +146,7 @@ def loop_costs(responses, repeats: int) -> dict[str, float]:
     loops = {
         "plain sync": plain,
         "consume": threaded,
+        "Runner.read": run_by_runner,
         "plain async": lambda: asyncio.run(aplain()),
         "aconsume": lambda: asyncio.run(athreaded()),
     }
@@ -257,7 +268,12 @@ def main() -> None:
 
     print("\n## Whole stream, real SDK over HTTP\n")
     rows = []
-    baselines = {"consume": "plain sync", "aconsume": "plain async", "plain async": "plain sync"}
+    baselines = {
+        "consume": "plain sync",
+        "Runner.read": "consume",  # what every surface adds over the loop: the one runner
+        "aconsume": "plain async",
+        "plain async": "plain sync",
+    }
     for key, s in variants.items():
         us, rate = s.median("us_per_chunk"), s.median("rate")
         base = baselines.get(key)
