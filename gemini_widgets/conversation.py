@@ -13,7 +13,8 @@ one entry per exchange, where the SDK keeps one ``Content`` per streamed chunk.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Coroutine, Sequence
+from collections.abc import Awaitable, Coroutine, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from google import genai
@@ -67,6 +68,7 @@ class Conversation:
         self._session: Any = client.chats.create(model=model, config=config, history=list(history))
         self._recorded_before = 0
         self.task: asyncio.Task[StreamState] | None = None
+        self._open: Turn | None = None
         """The reply streaming in the background (input box, Retry, Continue): await it."""
 
     @property
@@ -76,7 +78,9 @@ class Conversation:
 
     @property
     def busy(self) -> bool:
-        return self.runner.busy
+        """A turn is open: from its message until the turn is finished, which is a step
+        after its answer ends (a background reply finishes in its task's ``finally``)."""
+        return self._open is not None or self.runner.busy
 
     @property
     def stoppable_now(self) -> bool:
@@ -110,7 +114,8 @@ class Conversation:
         """Send a message, stream the reply into the views (and ``sink``), and return it
         when it ends. ``config`` overrides the conversation's for this message."""
         turn = self._begin_turn(message, attachments, sink=sink)
-        request = self._request_for(turn.contents, asynchronous=False, config=config)
+        with self._opening(turn):
+            request = self._request_for(turn.contents, asynchronous=False, config=config)
         try:  # Kernel -> Interrupt still ends the turn (as stopped) before it propagates
             return self.runner.run(request)
         finally:
@@ -119,8 +124,10 @@ class Conversation:
     async def send_async(self, message: Any, *, attachments: Sequence[Any] = ()) -> StreamState:
         """``send`` for async code: the kernel stays free while the reply streams."""
         turn = self._begin_turn(message, attachments, sink=None)
-        request = self._request_for(turn.contents, asynchronous=True, config=None)
-        return await self._ending(turn, self.runner.run_async(request))
+        with self._opening(turn):
+            request = self._request_for(turn.contents, asynchronous=True, config=None)
+            reading = self.runner.run_async(request)
+        return await self._ending(turn, reading)
 
     def start(
         self,
@@ -136,8 +143,10 @@ class Conversation:
         The turn begins now, not when the task first runs, so a second message sent in
         between is refused."""
         turn = self._begin_turn(message, attachments, labels=labels, sink=sink)
-        request = self._request_for(turn.contents, asynchronous=True, config=config)
-        return self._spawn(self._ending(turn, self.runner.start(request)))
+        with self._opening(turn):
+            request = self._request_for(turn.contents, asynchronous=True, config=config)
+            reading = self.runner.start(request)  # needs a running loop
+        return self._spawn(self._ending(turn, reading))
 
     def stop(self) -> None:
         """Stop the streaming reply; it is kept in ``turns``, not in the history."""
@@ -177,7 +186,10 @@ class Conversation:
         return None
 
     def why_not_continue(self) -> str | None:
-        if self.busy:
+        """Why the last reply cannot be continued, or None. Asked by a view when the reply
+        ends, so the turn that is closing does not count as busy (``_resume_turn`` waits
+        for it to close)."""
+        if self.runner.busy:
             return BUSY
         if not self.turns:
             return NOTHING_TO_CONTINUE
@@ -246,15 +258,29 @@ class Conversation:
             contents=[*attachments, message] if attachments else message,
         )
         self.turns.append(turn)
+        self._open = turn
         self._sinks.sinks = [*self.views, *([sink] if sink is not None else [])]
         self._show(busy=True)
         return turn
 
+    @contextmanager
+    def _opening(self, turn: Turn) -> Iterator[None]:
+        """Until its reply has begun, a failure (no running loop for a background reply,
+        say) takes the turn back, so the conversation is not left busy."""
+        try:
+            yield
+        except BaseException:
+            if self.turns and self.turns[-1] is turn:
+                self.turns.pop()
+            self._open = None
+            self._show(busy=False)
+            raise
+
     def _resume_turn(self, sink: RunSink | None) -> Turn:
-        refused = self.why_not_continue()
+        refused = BUSY if self.busy else self.why_not_continue()
         if refused:
             raise ContinueRefused(refused)
-        turn = self.turns[-1]
+        turn = self._open = self.turns[-1]
         turn.status, turn.can_continue = "streaming", False
         self._sinks.sinks = [*self.views, *([sink] if sink is not None else [])]
         self._show(busy=True)
@@ -269,6 +295,7 @@ class Conversation:
             self._session = self._new_session(self.runner.request.answered_turns(state.text))
         recorded = len(self._session.get_history(curated=True)) > self._recorded_before
         turn.finish(state, recorded=recorded, can_continue=state.cut_short)
+        self._open = None
         self._show(busy=False)
 
     async def _ending(

@@ -80,6 +80,7 @@ class Runner:
 
     def start(self, request: StreamRequest) -> StateTask:
         """Stream ``request`` as a task on the running loop and return the task."""
+        _running_loop()
         state = self._begin(request, background=True)
         return self._spawn(self._aread(request.async_opener(), state, retrying=True))
 
@@ -129,6 +130,7 @@ class Runner:
 
     def start_continuation(self) -> StateTask:
         """``continue_answer`` as a task on the running loop (the Continue button)."""
+        _running_loop()
         continuation = self._resume(background=True)
         assert self.state is not None
         return self._spawn(self._aread(continuation.async_opener(), self.state, retrying=True))
@@ -198,6 +200,16 @@ class Runner:
     def _spawn(self, reading: Coroutine[Any, Any, StreamState]) -> StateTask:
         self._task = asyncio.ensure_future(reading)
         return self._task
+
+
+def _running_loop() -> asyncio.AbstractEventLoop:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        raise RuntimeError(
+            "A background stream needs a running event loop (a notebook kernel has one); "
+            "outside one, stream in this thread with run()."
+        ) from None
 
 
 class SinkGroup:

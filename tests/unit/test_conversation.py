@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from google.genai import types
 
 from gemini_widgets.chat import Chat
@@ -102,3 +103,57 @@ def test_a_chat_key_names_one_conversation_in_the_registry(client, server, model
     assert [t.message for t in again.turns] == ["Remember seven."]
     assert again.conversation.views == [again.view]  # the old cell's view stops updating
     assert again.conversation.config.temperature == 0.1
+
+
+class BusyProbe:
+    """A conversation view that notes, when the answer ends, whether the turn is still open."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        self.conversation = conversation
+        self.busy_at_end: list[bool] = []
+        self.shown: list[tuple[int, bool]] = []
+
+    def on_start(self, state, *, background: bool) -> None:
+        pass
+
+    def on_delta(self, delta, state) -> None:
+        pass
+
+    def on_end(self, state) -> None:
+        self.busy_at_end.append(self.conversation.busy)
+
+    def show_turns(self, turns: list[dict], *, busy: bool) -> None:
+        self.shown.append((len(turns), busy))
+
+
+def test_a_conversation_is_busy_until_its_turn_is_finished(client, server, model):
+    """The answer ends a step before the turn does (a background reply finishes in its task):
+    a second message sent in that step would read the first one's state."""
+    conversation = Conversation(client, model)
+    probe = BusyProbe(conversation)
+    conversation.views.append(probe)
+
+    async def two_background_replies() -> None:
+        for message in ("Hello", "Again"):
+            task = conversation.start(message)
+            assert conversation.busy
+            await task
+            assert not conversation.busy
+
+    asyncio.run(two_background_replies())
+    assert probe.busy_at_end == [True, True]
+    assert [(t.message, t.status, t.recorded) for t in conversation.turns] == [
+        ("Hello", "done", True),
+        ("Again", "done", True),
+    ]
+
+
+def test_a_reply_that_cannot_begin_leaves_no_turn_and_nothing_busy(client, server, model):
+    conversation = Conversation(client, model)
+    probe = BusyProbe(conversation)
+    conversation.views.append(probe)
+    with pytest.raises(RuntimeError, match="needs a running event loop"):
+        conversation.start("Hello")  # a background reply needs the kernel's loop
+    assert not conversation.busy and conversation.turns == []
+    assert probe.shown[-1] == (0, False)
+    assert conversation.send("Hello").ok  # and the conversation goes on
