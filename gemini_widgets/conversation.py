@@ -65,11 +65,11 @@ class Conversation:
         self.turns: list[Turn] = turns_from_history(history)
         self._sinks = SinkGroup()
         self.runner = Runner(self._sinks, options=options, model=model)
-        self._session: Any = client.chats.create(model=model, config=config, history=list(history))
-        self._recorded_before = 0
+        self._session: Any = self._new_session(list(history))
         self.task: asyncio.Task[StreamState] | None = None
-        self._open: Turn | None = None
         """The reply streaming in the background (input box, Retry, Continue): await it."""
+        self._open: Turn | None = None
+        """The turn from its message until it is finished (``busy``)."""
 
     @property
     def history(self) -> list[types.Content]:
@@ -99,7 +99,7 @@ class Conversation:
         history = self.history
         self.client, self.model, self.config = client, model, config
         self.runner.options, self.runner.model = options, model
-        self._session = client.chats.create(model=model, config=config, history=history)
+        self._session = self._new_session(history)
 
     # ---- a message ---------------------------------------------------------------------
 
@@ -287,13 +287,14 @@ class Conversation:
         return turn
 
     def _end_turn(self, turn: Turn, *, continued: bool = False) -> None:
-        state = self.runner.state
-        assert state is not None
-        if continued and state.ok and self.runner.request is not None:
+        state, asked = self.runner.state, self.runner.request
+        assert state is not None and asked is not None  # every turn runs a request
+        if continued and state.ok:
             # The SDK chat saw only the cut-short reply (and recorded it only if it ended
             # with a finish reason); the history gets the whole reply instead.
-            self._session = self._new_session(self.runner.request.answered_turns(state.text))
-        recorded = len(self._session.get_history(curated=True)) > self._recorded_before
+            self._session = self._new_session(asked.answered_turns(state.text))
+        # Recorded: the SDK history grew past the history the message was sent with.
+        recorded = len(self._session.get_history(curated=True)) > len(asked.history)
         turn.finish(state, recorded=recorded, can_continue=state.cut_short)
         self._open = None
         self._show(busy=False)
@@ -318,7 +319,6 @@ class Conversation:
                 self.client, self._session, self.model, self.config, asynchronous=asynchronous
             )
         history = tuple(self._session.get_history(curated=True))
-        self._recorded_before = len(history)
         return StreamRequest(
             self.client,
             self.model,
