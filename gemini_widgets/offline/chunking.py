@@ -7,6 +7,7 @@ reason), so code that reads ``chunk.usage_metadata.total_token_count`` on every 
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import uuid
@@ -18,20 +19,31 @@ from google.genai import types
 
 from .wire import ParsedRequest, count_tokens
 
-__all__ = ["Answer", "build_chunks", "merge_chunks", "split_into_pieces"]
+__all__ = ["Answer", "Piece", "build_chunks", "merge_chunks", "split_into_pieces"]
+
+
+Piece = str | dict[str, Any] | tuple[dict[str, Any], ...]
+"""What one chunk carries: a stretch of text, or whole parts sent as they are (an
+``executableCode``, an ``inlineData``, text with a ``thoughtSignature``, parallel calls)."""
+IMAGE_TOKENS = 1290  # what Gemini counts for a generated image, whatever its size
 
 
 @dataclass
 class Answer:
     """One candidate's answer, already split into the pieces it streams in."""
 
-    pieces: list[str]
+    pieces: list[Piece]
     thoughts: list[str] = field(default_factory=list)
     finish_reason: str = "STOP"
+    metadata: dict[str, Any] = field(default_factory=dict)
+    """Candidate fields sent on the last chunk, as Gemini does (``groundingMetadata``,
+    ``urlContextMetadata``)."""
+    tool_prompt_tokens: int = 0
+    """What the tools' results cost as input (``toolUsePromptTokenCount``)."""
 
     @property
     def text(self) -> str:
-        return "".join(self.pieces)
+        return "".join(_piece_text(p) or "" for p in self.pieces)
 
 
 _WORD = re.compile(r"\S+\s*|\s+")
@@ -64,13 +76,32 @@ def apply_config(answer: Answer, config: types.GenerationConfig) -> Answer:
             if used > config.max_output_tokens:
                 end, finish = word.start(), "MAX_TOKENS"
                 break
-    kept: list[str] = []
+    if end == len(text) and finish == answer.finish_reason:
+        return answer
+    kept: list[Piece] = []
     for piece in answer.pieces:
         if end <= 0:
             break
-        kept.append(piece[:end])
-        end -= len(piece)
-    return Answer(pieces=kept, thoughts=answer.thoughts, finish_reason=finish)
+        if isinstance(piece, str):
+            kept.append(piece[:end])
+        elif isinstance(piece, dict) and "text" in piece:
+            kept.append({**piece, "text": piece["text"][:end]})
+        else:
+            kept.append(piece)
+        end -= len(_piece_text(piece) or "")
+    cut = Answer(kept, answer.thoughts, finish, answer.metadata, answer.tool_prompt_tokens)
+    cut.metadata = _supports_within(answer.metadata, len(cut.text.encode()))
+    return cut
+
+
+def _supports_within(metadata: dict[str, Any], size: int) -> dict[str, Any]:
+    """The metadata without the grounding supports of text that was cut off (their segments
+    are byte offsets into the text sent)."""
+    grounding = metadata.get("groundingMetadata")
+    if not grounding or "groundingSupports" not in grounding:
+        return metadata
+    supports = [s for s in grounding["groundingSupports"] if s["segment"]["endIndex"] <= size]
+    return {**metadata, "groundingMetadata": {**grounding, "groundingSupports": supports}}
 
 
 def build_chunks(
@@ -89,19 +120,22 @@ def build_chunks(
     response_id = uuid.uuid4().hex[:22]
     prompt_tokens = request.prompt_token_count()
     thought_tokens = sum(count_tokens("".join(a.thoughts)) for a in answers)
-    # Each step is one chunk: the i-th thought or text piece of every candidate.
+    # Each step is one chunk: the i-th thought or piece of every candidate.
     steps: list[list[tuple[int, dict[str, Any]]]] = []
     thoughts = [([a.thoughts for a in answers], {"thought": True})] if include_thoughts else []
     for texts, extra in [*thoughts, ([a.pieces for a in answers], {})]:
         for i in range(max(map(len, texts), default=0)):
-            steps.append([(n, {"text": t[i], **extra}) for n, t in enumerate(texts) if i < len(t)])
+            step = [(n, t[i]) for n, t in enumerate(texts) if i < len(t)]
+            steps.append([(n, part) for n, piece in step for part in _parts(piece, extra)])
     if not steps:
         steps.append([])  # an empty answer still ends with a finish reason
     chunks: list[dict[str, Any]] = []
-    candidate_tokens = 0
+    candidate_tokens = image_tokens = 0
+    tool_tokens = sum(a.tool_prompt_tokens for a in answers)
     for step_number, step in enumerate(steps):
         last = step_number == len(steps) - 1
-        candidate_tokens += sum(count_tokens(p["text"]) for _, p in step if not p.get("thought"))
+        candidate_tokens += sum(_part_tokens(p) for _, p in step if not p.get("thought"))
+        image_tokens += sum(IMAGE_TOKENS for _, p in step if "inlineData" in p)
         candidates = []
         for index, answer in enumerate(answers):
             parts = [p for i, p in step if i == index]
@@ -112,16 +146,24 @@ def build_chunks(
                 candidate["content"]["parts"] = parts
             if last:
                 candidate["finishReason"] = answer.finish_reason
+                candidate.update(answer.metadata)
             candidates.append(candidate)
         usage: dict[str, Any] = {
             "promptTokenCount": prompt_tokens,
-            "totalTokenCount": prompt_tokens + thought_tokens + candidate_tokens,
+            "totalTokenCount": prompt_tokens + tool_tokens + thought_tokens + candidate_tokens,
         }
+        if tool_tokens:
+            usage["toolUsePromptTokenCount"] = tool_tokens
         if last:
             usage["candidatesTokenCount"] = candidate_tokens
             if thought_tokens:
                 usage["thoughtsTokenCount"] = thought_tokens
             usage["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": prompt_tokens}]
+            if image_tokens:
+                usage["candidatesTokensDetails"] = [
+                    {"modality": "TEXT", "tokenCount": candidate_tokens - image_tokens},
+                    {"modality": "IMAGE", "tokenCount": image_tokens},
+                ]
         chunks.append(
             {
                 "candidates": candidates,
@@ -131,6 +173,27 @@ def build_chunks(
             }
         )
     return chunks
+
+
+def _parts(piece: Piece, extra: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    if isinstance(piece, str):
+        return ({"text": piece, **extra},)
+    return piece if isinstance(piece, tuple) else (piece,)
+
+
+def _piece_text(piece: Piece) -> str | None:
+    if isinstance(piece, str):
+        return piece
+    return piece.get("text") if isinstance(piece, dict) else None
+
+
+def _part_tokens(part: dict[str, Any]) -> int:
+    if "text" in part:
+        return count_tokens(part["text"])
+    if "inlineData" in part:
+        return IMAGE_TOKENS
+    # A call's name and arguments, code, its output: counted as the JSON they are.
+    return count_tokens(json.dumps({k: v for k, v in part.items() if k != "thoughtSignature"}))
 
 
 def merge_chunks(chunks: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -146,7 +209,7 @@ def merge_chunks(chunks: Sequence[dict[str, Any]]) -> dict[str, Any]:
             last = parts[-1] if parts else {}
             same_kind = bool(last.get("thought")) == bool(part.get("thought"))
             if "text" in last and "text" in part and same_kind:
-                parts[-1] = {**last, "text": last["text"] + part["text"]}
+                parts[-1] = {**last, **part, "text": last["text"] + part["text"]}
             else:
                 parts.append(dict(part))
         into.update((k, v) for k, v in candidate.items() if k != "content")

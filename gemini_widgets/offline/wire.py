@@ -75,6 +75,8 @@ class ParsedRequest:
     contents: list[types.Content]
     system_instruction: types.Content | None = None
     config: types.GenerationConfig = field(default_factory=types.GenerationConfig)
+    tools: list[types.Tool] = field(default_factory=list)
+    tool_config: types.ToolConfig | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -135,11 +137,16 @@ def parse_generate_request(model: str, body: Any) -> ParsedRequest:
         contents = [types.Content.model_validate(c) for c in contents]
         system = _first(body, "systemInstruction", "system_instruction")
         config = _first(body, "generationConfig", "generation_config")
+        tools = _first(body, "tools") or []
+        tools = tools if isinstance(tools, list) else [tools]
+        tool_config = _first(body, "toolConfig", "tool_config")
         parsed = ParsedRequest(
             model=model,
             contents=contents,
             system_instruction=types.Content.model_validate(system) if system else None,
             config=types.GenerationConfig.model_validate(config or {}),
+            tools=[types.Tool.model_validate(t) for t in tools],
+            tool_config=types.ToolConfig.model_validate(tool_config) if tool_config else None,
             raw=body,
         )
     except pydantic.ValidationError as exc:
