@@ -8,6 +8,7 @@
 Nothing in it calls a model: answers are written locally (demo), scripted, or replayed.
 """
 
+from .code_runner import CodeLimits
 from .faults import Fault, FaultQueue
 from .pacing import Pacing
 from .replay import ReplayResponder, record_stream
@@ -15,6 +16,7 @@ from .responders import Script
 from .server import OfflineGemini
 
 __all__ = [
+    "CodeLimits",
     "Fault",
     "FaultQueue",
     "OfflineGemini",

@@ -21,6 +21,7 @@ from .catalogue import MODELS, OfflineModel, find_model
 from .chunking import merge_chunks
 from .continuation import AnswerMemory, ContinuationResponder
 from .faults import FAULT_HEADER, Fault, FaultQueue, apply_fault, fault_error, status_message
+from .function_calls import check_signatures
 from .pacing import Pacing
 from .responders import DemoResponder, Reply, ScriptedResponder
 from .wire import (
@@ -85,7 +86,7 @@ class ServerState:
     continue_prompts: frozenset[str] | None = None
     """The user turns that ask to continue; ``None``: any, after a cut-short answer."""
 
-    def reply_for(self, request: ParsedRequest, model: OfflineModel) -> Reply:
+    async def reply_for(self, request: ParsedRequest, model: OfflineModel) -> Reply:
         rng = self._rng_for(request)
         asking = ContinuationResponder(self.answers, self.continue_prompts)
         continuation = asking.respond(request, model, rng)
@@ -96,7 +97,7 @@ class ServerState:
             if reply is not None:
                 break
         else:
-            reply = self.demo.respond(request, model, rng)
+            reply = await self.demo.respond(request, model, rng)
         self.answers.remember(reply)
         return reply
 
@@ -221,6 +222,7 @@ class ActionHandler(_GeminiHandler):
         request = parse_generate_request(model.name, loads_body(self.request.body))
         if action != "countTokens":
             check_input_tokens(request, model.input_token_limit)
+            check_signatures(request, model.name)
         fault = self._fault_for(request)
         if fault.status is not None:
             raise fault_error(fault)
@@ -228,7 +230,7 @@ class ActionHandler(_GeminiHandler):
             total = request.prompt_token_count()
             details = [{"modality": "TEXT", "tokenCount": total}]
             return self._send_json({"totalTokens": total, "promptTokensDetails": details})
-        reply = apply_fault(self.state.reply_for(request, model), fault)
+        reply = apply_fault(await self.state.reply_for(request, model), fault)
         if action == "generateContent":
             await asyncio.sleep(self._delay_before(0, reply, fault, random.Random()))
             return self._send_json(merge_chunks(reply.chunks))

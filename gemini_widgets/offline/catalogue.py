@@ -15,6 +15,7 @@ class OfflineModel:
     thinks: bool
     input_token_limit: int = 1_048_576
     output_token_limit: int = 65_536
+    makes_images: bool = False  # answers with an image part whatever responseModalities say
 
     def resource(self) -> dict[str, Any]:
         """The JSON a ``GET /{version}/models/{name}`` answers with."""
@@ -50,6 +51,14 @@ MODELS: tuple[OfflineModel, ...] = (
     OfflineModel("gemini-2.0-flash", "Gemini 2.0 Flash", thinks=False, output_token_limit=8192),
     OfflineModel(
         "gemini-2.0-flash-lite", "Gemini 2.0 Flash-Lite", thinks=False, output_token_limit=8192
+    ),
+    OfflineModel(
+        "gemini-2.5-flash-image",
+        "Nano Banana (Gemini 2.5 Flash Image)",
+        thinks=False,
+        input_token_limit=32_768,
+        output_token_limit=32_768,
+        makes_images=True,
     ),
 )
 

@@ -16,8 +16,10 @@ from typing import Any
 
 from .catalogue import OfflineModel
 from .chunking import Answer, apply_config, build_chunks, split_into_pieces
+from .code_runner import CodeLimits
 from .demo import write_demo_answer
 from .schema_answer import answer_for_schema
+from .tool_answers import tool_answer
 from .wire import ParsedRequest
 
 __all__ = ["DemoResponder", "Reply", "Script", "ScriptedResponder", "reply_for_answers"]
@@ -58,12 +60,21 @@ def reply_for_answers(
 
 @dataclass
 class DemoResponder:
-    """Writes a believable Markdown answer about the prompt (see ``demo.py``)."""
+    """Writes a believable Markdown answer about the prompt (see ``demo.py``), or the answer
+    of the tool the request asks for (``tool_answers.py``)."""
 
-    def respond(self, request: ParsedRequest, model: OfflineModel, rng: random.Random) -> Reply:
+    code_limits: CodeLimits = field(default_factory=CodeLimits)
+
+    async def respond(
+        self, request: ParsedRequest, model: OfflineModel, rng: random.Random
+    ) -> Reply:
         thinks, shown = _include_thoughts(request, model)
         answers = []
         for _ in range(request.config.candidate_count or 1):
+            limits = self.code_limits
+            if tooled := await tool_answer(request, model, rng, thinks=thinks, limits=limits):
+                answers.append(tooled)
+                continue
             mime = request.config.response_mime_type
             if mime in ("application/json", "text/x.enum"):
                 schema = request.config.response_json_schema or request.config.response_schema

@@ -18,10 +18,11 @@ import tornado.httpserver
 import tornado.netutil
 
 from .app import RecordedRequest, ServerState, make_app
+from .code_runner import CodeLimits
 from .faults import Fault, FaultQueue
 from .pacing import Pacing
 from .replay import ReplayResponder
-from .responders import PromptMatch, Script, ScriptedResponder
+from .responders import DemoResponder, PromptMatch, Script, ScriptedResponder
 
 __all__ = ["OfflineGemini"]
 
@@ -46,9 +47,11 @@ class OfflineGemini:
         scripts: str | Path | None = None,
         allow_remote: bool = False,
         continue_prompts: Iterable[str] | None = None,
+        code_limits: CodeLimits | None = None,
     ) -> None:
         """``continue_prompts``: the exact user turns (stripped) that ask to continue a
-        cut-short answer; by default any user turn after one is answered with its rest."""
+        cut-short answer; by default any user turn after one is answered with its rest.
+        ``code_limits``: the time and memory the code of a code-execution answer may use."""
         if not allow_remote and not _is_loopback(host):
             raise ValueError(
                 f"The offline server binds loopback only; {host!r} is not a loopback address. "
@@ -64,6 +67,7 @@ class OfflineGemini:
             api_keys=frozenset(api_keys) if api_keys is not None else None,
             deterministic=deterministic,
             continue_prompts=continue_prompts,
+            demo=DemoResponder(code_limits or CodeLimits()),
         )
         if scripts is not None:
             self.state.scripts = ScriptedResponder.from_file(scripts)
