@@ -11,13 +11,14 @@ the table before ``%load_ext gemini_widgets`` is there too.
 from __future__ import annotations
 
 import types as pytypes
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import traitlets
 from IPython.core.magic_arguments import argument
 from traitlets.config import Configurable
 
+from .prompt_inputs import PromptInputError
 from .settings import (
     READING_OPTIONS,
     SETTINGS,
@@ -57,13 +58,19 @@ def reading_arguments(magic: _Magic) -> _Magic:
 
 
 def settings_from_args(
-    args: Any, defaults: Any, fill: Callable[[str], str] | None = None
+    args: Any,
+    defaults: Any,
+    fill: Callable[[str], str] | None = None,
+    namespace: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The settings a ``%%gemini`` line gives, over ``defaults`` (the ``GeminiMagics``
-    traits), for ``build_config``. ``fill`` fills ``{var}`` in the interpolated ones."""
+    traits), for ``build_config``. ``fill`` fills ``{var}`` in the interpolated ones; the
+    named ones (``--tools fn``) are looked up in ``namespace``."""
     settings: dict[str, Any] = {}
     for name, setting in SETTINGS.items():
         value = getattr(args, name, None) if setting.flag else None
+        if setting.named and isinstance(value, str):
+            value = _look_up(setting, value, namespace or {})
         if _unset(value) and setting.magic_default:
             value = getattr(defaults, name)
         if _unset(value):
@@ -72,6 +79,22 @@ def settings_from_args(
             value = fill(value)
         settings[name] = value
     return settings
+
+
+def _look_up(setting: Setting, names: str, namespace: Mapping[str, Any]) -> Any:
+    """``--tools get_weather,google_search`` -> ``[get_weather, "google_search"]``; one name
+    gives one value."""
+    values = []
+    for name in (n.strip() for n in names.split(",")):
+        if name in setting.builtins:
+            values.append(name)
+        elif name in namespace:
+            values.append(namespace[name])
+        else:
+            flag = setting.flags[-1]
+            also = f" nor one of {', '.join(setting.builtins)}" if setting.builtins else ""
+            raise PromptInputError(f"{flag} {name}: no variable of that name{also}.")
+    return values if "," in names else values[0]
 
 
 def options_from_args(args: Any, defaults: Any) -> StreamOptions:
@@ -102,6 +125,8 @@ def _setting_argument(setting: Setting) -> argument:
     if setting.interpolated:
         help += "; {var} is filled"
     options: dict[str, Any] = {"dest": setting.name, "help": _argparse_text(help)}
+    if setting.named:
+        options["metavar"] = "VAR[,VAR]" if setting.builtins else "VAR"
     if setting.flag_action is not None:
         options["action"] = setting.flag_action
     elif setting.type in (int, float):

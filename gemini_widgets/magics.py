@@ -71,7 +71,6 @@ class GeminiMagics(Magics, SettingDefaults):
     @magic_arguments()
     @argument("-m", "--model", help="model name (default: GeminiMagics.model)")
     @setting_arguments
-    @argument("--schema", metavar="VAR", help="JSON schema: a pydantic model, dict or Schema")
     @argument("-o", "--output", metavar="VAR", help="store the result in this variable")
     @argument("--chat", metavar="NAME", help="continue the named conversation")
     @argument("--background", action="store_true", help="return at once; stream as a task")
@@ -122,8 +121,7 @@ class GeminiMagics(Magics, SettingDefaults):
         fill = None if args.no_interpolate else (lambda text: interpolate(text, namespace))
         if fill is not None:
             prompt = fill(prompt)
-        settings = settings_from_args(args, self, fill)
-        settings["schema"] = self._schema(args.schema, namespace)
+        settings = settings_from_args(args, self, fill, namespace)
         config = build_config(**settings)
         options = options_from_args(args, self)
         contents: list[Any] = [
@@ -178,13 +176,6 @@ class GeminiMagics(Magics, SettingDefaults):
         if args.output:
             self.shell.user_ns[args.output] = result
         return result
-
-    def _schema(self, name: str | None, namespace: dict[str, Any]) -> Any:
-        if name is None:
-            return None
-        if name not in namespace:
-            raise PromptInputError(f"--schema {name}: no variable of that name.")
-        return namespace[name]
 
     # ---- subcommands -------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ appended to the partial answer; nothing already shown is sent twice.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -21,6 +22,18 @@ CONTINUE_PROMPT = (
     "Continue your previous answer exactly where it stopped, mid-sentence if need be. "
     "Do not repeat anything you already wrote and do not add an introduction."
 )
+
+
+class _StreamedCallingAdvice(logging.Filter):
+    """Drops the SDK's advice to run automatic function calling through a chat instead of
+    ``generate_content_stream``: ``stream(tools=[fn])`` means it, and shows each call and
+    result, so the warning would only be noise under every answer."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Direct use of automatic function calling")
+
+
+logging.getLogger("google_genai.models").addFilter(_StreamedCallingAdvice())
 
 
 @dataclass(frozen=True)

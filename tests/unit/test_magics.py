@@ -241,3 +241,26 @@ def test_a_continued_chat_answer_is_recorded_whole_in_the_chat(ip, offline):
     users = [c.parts[0].text for c in history if c.role == "user"]
     assert users == ["Hello", "Explain heaps in 400 words"]
     assert "".join(p.text for p in history[-1].parts) == whole
+
+
+def test_tools_name_functions_from_the_namespace_and_gemini_tools(ip, offline):
+    ip.user_ns["get_weather"] = get_weather
+    run(ip, "%%gemini --tools get_weather,google_search --max-tool-calls 2\nWeather in Paris?")
+    tools = {
+        key: value for tool in offline.requests[-1].body["tools"] for key, value in tool.items()
+    }
+    [declared] = tools["functionDeclarations"]
+    assert declared["name"] == "get_weather"
+    assert declared["description"] == "The weather in a city, now."
+    assert tools["googleSearch"] == {}
+    with pytest.raises(UsageError) as caught:
+        run(ip, "%%gemini --tools get_wether\nhi")
+    assert str(caught.value).splitlines()[0] == (
+        "--tools get_wether: no variable of that name nor one of google_search, "
+        "code_execution, url_context."
+    )
+
+
+def get_weather(city: str) -> dict:
+    """The weather in a city, now."""
+    return {"city": city, "celsius": 21}

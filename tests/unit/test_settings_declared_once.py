@@ -140,7 +140,7 @@ def test_every_setting_is_a_magic_option_or_default_as_its_table_row_says():
     options = {action.dest: action for action in parser._actions}
     traits = GeminiMagics.class_traits(config=True)
     for name, setting in SETTINGS.items():
-        if setting.flag:  # (schema has none: the magic's --schema VAR names a variable)
+        if setting.flag:
             assert tuple(options[name].option_strings) == setting.flags
             assert options[name].help.startswith(setting.help)
         assert (name in traits) == setting.magic_default
