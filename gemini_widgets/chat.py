@@ -171,8 +171,8 @@ class Chat:
         self.conversation.start(text, attachments=parts, labels=labels)
         return None
 
-    def streaming_text(self) -> tuple[str, str]:
-        return self.conversation.streaming_text()
+    def streaming_answer(self) -> StreamState | None:
+        return self.conversation.streaming_answer()
 
     @property
     def task(self) -> asyncio.Task[StreamState] | None:

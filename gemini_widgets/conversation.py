@@ -25,7 +25,7 @@ from .request import StreamRequest
 from .runner import NOTHING_TO_CONTINUE, ContinueRefused, Runner, RunSink, SinkGroup
 from .settings import NO_RETRY, StreamOptions
 from .stream import StreamState
-from .turns import Turn, message_text, part_label, turns_from_history
+from .turns import Turn, conversation_markdown, message_text, part_label, turns_from_history
 
 __all__ = [
     "BUSY",
@@ -221,21 +221,12 @@ class Conversation:
     def to_markdown(self) -> str:
         """The conversation as shown: every turn, with a failed reply's partial text and
         its error or notice (``history`` holds only what the model will see)."""
-        lines = [f"# Chat with {self.model}", ""]
-        for turn in self.turns:
-            lines += ["**You:**", "", turn.message, ""]
-            lines += [f"*(attached: {label})*\n" for label in turn.attachments]
-            if turn.status != "streaming" and (
-                turn.reply or turn.stats or turn.notice or turn.error
-            ):
-                lines += ["**Gemini:**", "", turn.reply, ""]
-                lines += [f"> {note}\n" for note in (turn.notice, turn.error) if note]
-        return "\n".join(lines)
+        return conversation_markdown(self.model, self.turns)
 
-    def streaming_text(self) -> tuple[str, str]:
+    def streaming_answer(self) -> StreamState | None:
         """The reply so far, while one streams (a view opened mid-reply asks for it)."""
         state = self.runner.state
-        return (state.text, state.thoughts) if state is not None and not state.done else ("", "")
+        return state if state is not None and not state.done else None
 
     def __repr__(self) -> str:
         return f"<Conversation {self.model}, {len(self.turns)} turns>"

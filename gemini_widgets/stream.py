@@ -13,10 +13,22 @@ from typing import Any
 
 from google.genai import types
 
+from .answer_parts import (
+    CodeRun,
+    Grounding,
+    ToolCall,
+    code_runs,
+    enum_name,
+    images,
+    merge_grounding,
+    take_call,
+    tool_calls,
+    unanswered_calls,
+)
 from .errors import StreamError
 from .retry import RetryNotice
 
-__all__ = ["Coalescer", "Delta", "StreamState"]
+__all__ = ["Coalescer", "Delta", "PlacedPart", "StreamState"]
 
 Clock = Callable[[], float]
 MIN_RATE_SPAN = 0.25
@@ -24,16 +36,26 @@ MIN_RATE_SPAN = 0.25
 
 
 @dataclass(frozen=True)
+class PlacedPart:
+    """A non-text part of the answer and where it arrived: after ``at`` characters of text."""
+
+    at: int
+    part: types.Part
+
+
+@dataclass(frozen=True)
 class Delta:
-    """What arrived since the last delta: each character of the answer is in exactly one."""
+    """What arrived since the last delta: each character, and each part, in exactly one."""
 
     text: str = ""
     thoughts: str = ""
-    parts: tuple[types.Part, ...] = ()
-    """Non-text parts of the answer (images, function calls, code execution)."""
+    parts: tuple[PlacedPart, ...] = ()
+    """Non-text parts of the answer (code run, images, function calls and their results)."""
+    annotated: bool = False
+    """The answer-level metadata changed (grounding, URL context, citations)."""
 
     def __bool__(self) -> bool:
-        return bool(self.text or self.thoughts or self.parts)
+        return bool(self.text or self.thoughts or self.parts or self.annotated)
 
 
 @dataclass
@@ -56,7 +78,12 @@ class StreamState:
     block_reason: types.BlockedReason | None = None
     block_message: str | None = None
     safety_ratings: list[types.SafetyRating] = field(default_factory=list, repr=False)
-    parts: list[types.Part] = field(default_factory=list, repr=False)
+    placed_parts: list[PlacedPart] = field(default_factory=list, repr=False)
+    """The non-text parts in the order they came, each with its place in the text."""
+    grounding_metadata: types.GroundingMetadata | None = field(default=None, repr=False)
+    """Grounding merged over every chunk that carried some (usually the last)."""
+    url_context: list[types.UrlMetadata] = field(default_factory=list, repr=False)
+    citations: list[types.Citation] = field(default_factory=list, repr=False)
     error: StreamError | None = None
     stopped: bool = False
     parsed: Any = field(default=None, repr=False)
@@ -71,6 +98,8 @@ class StreamState:
     _tokens_at_first: int = field(default=0, repr=False)
     _text: list[str] = field(default_factory=list, repr=False)
     _thoughts: list[str] = field(default_factory=list, repr=False)
+    _text_length: int = field(default=0, repr=False)
+    _afc_seen: int = field(default=0, repr=False)
 
     def __post_init__(self) -> None:
         if not self.started_at:
@@ -93,7 +122,10 @@ class StreamState:
             self.safety_ratings = list(feedback.safety_ratings or [])
         text: list[str] = []
         thoughts: list[str] = []
-        others: list[types.Part] = []
+        at = self._text_length
+        # Results of calls the SDK ran come before this chunk, which the model wrote after.
+        placed = [PlacedPart(at, p) for p in self._function_responses(response)]
+        annotated = False
         candidate = _first_candidate(response)
         if candidate is not None:
             for part in (candidate.content.parts if candidate.content else None) or []:
@@ -101,22 +133,61 @@ class StreamState:
                     thoughts.append(part.text)
                 elif part.text is not None:
                     text.append(part.text)
-                elif _has_payload(part):  # a bare thought signature carries nothing to show
-                    others.append(part)
+                    at += len(part.text)
+                elif has_payload(part):  # a bare thought signature carries nothing to show
+                    placed.append(PlacedPart(at, part))
             if candidate.finish_reason is not None:
                 self.finish_reason = candidate.finish_reason
                 self.finish_message = candidate.finish_message
             if candidate.safety_ratings:
                 self.safety_ratings = list(candidate.safety_ratings)
-        delta = Delta("".join(text), "".join(thoughts), tuple(others))
-        if delta:
+            annotated = self._annotate(candidate)
+        delta = Delta("".join(text), "".join(thoughts), tuple(placed), annotated)
+        if delta.text or delta.thoughts or delta.parts:
             if self.first_token_at is None:
                 self.first_token_at = self.clock()
                 self._tokens_at_first = self.output_tokens or 0
             self._text.append(delta.text)
             self._thoughts.append(delta.thoughts)
-            self.parts.extend(others)
+            self._text_length = at
+            self.placed_parts.extend(placed)
         return delta
+
+    def _annotate(self, candidate: types.Candidate) -> bool:
+        """Fold the candidate's answer-level metadata in; True if any came."""
+        came = False
+        if candidate.grounding_metadata is not None:
+            self.grounding_metadata = merge_grounding(
+                self.grounding_metadata, candidate.grounding_metadata
+            )
+            came = True
+        urls = candidate.url_context_metadata
+        if urls is not None and urls.url_metadata:
+            known = {u.retrieved_url for u in self.url_context}
+            self.url_context.extend(u for u in urls.url_metadata if u.retrieved_url not in known)
+            came = True
+        cited = candidate.citation_metadata
+        if cited is not None and cited.citations:
+            self.citations.extend(c for c in cited.citations if c not in self.citations)
+            came = True
+        return came
+
+    def _function_responses(self, response: types.GenerateContentResponse) -> list[types.Part]:
+        """The results of calls in this answer that the SDK ran itself (automatic function
+        calling): it never yields them, only lists them in each later chunk's
+        ``automatic_function_calling_history``."""
+        history = response.automatic_function_calling_history or []
+        if len(history) <= self._afc_seen:
+            return []
+        new, self._afc_seen = history[self._afc_seen :], len(history)
+        unanswered = unanswered_calls(self.parts)
+        answers = []
+        for content in new:
+            for part in content.parts or []:
+                reply = part.function_response
+                if reply is not None and take_call(unanswered, reply) is not None:
+                    answers.append(part)
+        return answers
 
     def fail(self, error: StreamError) -> None:
         self.error = error
@@ -157,6 +228,36 @@ class StreamState:
         return "".join(self._thoughts)
 
     @property
+    def parts(self) -> list[types.Part]:
+        """The non-text parts (code run and its result, images, function calls and their
+        results), in order; ``code_runs``, ``images``, ``function_calls`` read them typed."""
+        return [placed.part for placed in self.placed_parts]
+
+    @property
+    def code_runs(self) -> list[CodeRun]:
+        """Code the model ran (``code_execution``), each with its result."""
+        return code_runs(self.placed_parts)
+
+    @property
+    def function_calls(self) -> list[ToolCall]:
+        """Each function call with the result the SDK sent back, or None when the call is
+        yours to answer (automatic calling off, or its limit reached)."""
+        return tool_calls(self.placed_parts)
+
+    @property
+    def images(self) -> list[Any]:
+        """Images in the answer: PIL images when Pillow is installed, else ``types.Image``."""
+        return images(self.parts)
+
+    @property
+    def grounding(self) -> Grounding | None:
+        """Search grounding: queries, sources, and the text each supports (character offsets
+        into ``text``); None when the answer was not grounded."""
+        if self.grounding_metadata is None:
+            return None
+        return Grounding.read(self.grounding_metadata, self.text)
+
+    @property
     def done(self) -> bool:
         return self.ended_at is not None
 
@@ -173,7 +274,9 @@ class StreamState:
             self.done
             and any(self._text)
             and (
-                self.error is not None or self.stopped or _name(self.finish_reason) == "MAX_TOKENS"
+                self.error is not None
+                or self.stopped
+                or enum_name(self.finish_reason) == "MAX_TOKENS"
             )
         )
 
@@ -239,9 +342,11 @@ class StreamState:
             "prompt_tokens": usage.prompt_token_count if usage else None,
             "output_tokens": self.output_tokens,
             "thought_tokens": usage.thoughts_token_count if usage else None,
+            "cached_tokens": usage.cached_content_token_count if usage else None,
+            "tool_use_tokens": usage.tool_use_prompt_token_count if usage else None,
             "total_tokens": usage.total_token_count if usage else None,
-            "finish_reason": _name(self.finish_reason),
-            "block_reason": _name(self.block_reason),
+            "finish_reason": enum_name(self.finish_reason),
+            "block_reason": enum_name(self.block_reason),
         }
 
     def __repr__(self) -> str:
@@ -252,7 +357,7 @@ class StreamState:
             if self.stopped
             else "blocked"
             if self.block_reason
-            else _name(self.finish_reason) or "streaming"
+            else enum_name(self.finish_reason) or "streaming"
         )
         preview = self.text[:60].replace("\n", " ")
         more = "…" if len(self.text) > 60 else ""
@@ -274,7 +379,8 @@ class Coalescer:
         # a long backlog quadratic.
         self._text: list[str] = []
         self._thoughts: list[str] = []
-        self._parts: list[types.Part] = []
+        self._parts: list[PlacedPart] = []
+        self._annotated = False
         self._last_emit = float("-inf")
 
     def add(self, delta: Delta) -> Delta | None:
@@ -284,11 +390,12 @@ class Coalescer:
             self._thoughts.append(delta.thoughts)
         if delta.parts:
             self._parts.extend(delta.parts)
+        self._annotated |= delta.annotated
         return self.due()
 
     @property
     def holding(self) -> bool:
-        return bool(self._text or self._thoughts or self._parts)
+        return bool(self._text or self._thoughts or self._parts or self._annotated)
 
     def due(self) -> Delta | None:
         """The held delta if its frame has come, else None."""
@@ -303,8 +410,10 @@ class Coalescer:
         """Everything held, regardless of the frame (the end of a stream)."""
         if not self.holding:
             return None
-        delta = Delta("".join(self._text), "".join(self._thoughts), tuple(self._parts))
-        self._text, self._thoughts, self._parts = [], [], []
+        delta = Delta(
+            "".join(self._text), "".join(self._thoughts), tuple(self._parts), self._annotated
+        )
+        self._text, self._thoughts, self._parts, self._annotated = [], [], [], False
         self._last_emit = self.clock() if now is None else now
         return delta
 
@@ -322,7 +431,8 @@ def _first_candidate(response: types.GenerateContentResponse) -> types.Candidate
     return None
 
 
-def _has_payload(part: types.Part) -> bool:
+def has_payload(part: types.Part) -> bool:
+    """A non-text part with something to show (not a bare thought signature)."""
     return any(
         getattr(part, name) is not None
         for name in (
@@ -338,9 +448,3 @@ def _has_payload(part: types.Part) -> bool:
 
 def _rounded(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
-
-
-def _name(value: Any) -> str | None:
-    if value is None:
-        return None
-    return getattr(value, "value", str(value))

@@ -13,10 +13,12 @@ from typing import Any
 
 from google.genai import types
 
+from .answer_markdown import answer_markdown
+from .answer_wire import annotations_json, parts_json
 from .outcome import final_status, notice_for
-from .stream import StreamState
+from .stream import PlacedPart, StreamState, has_payload
 
-__all__ = ["Turn", "message_text", "part_label", "turns_from_history"]
+__all__ = ["Turn", "conversation_markdown", "message_text", "part_label", "turns_from_history"]
 
 
 @dataclass
@@ -32,6 +34,10 @@ class Turn:
     """A label for each attached part: ``image/png (1,024 bytes)``, a file URI."""
     reply: str = ""
     thoughts: str = ""
+    parts: list[PlacedPart] = field(default_factory=list)
+    """The reply's code runs, images, function calls and results, placed in its text."""
+    annotations: dict[str, Any] | None = None
+    """The reply's grounding, fetched URLs and citations, as the browser reads them."""
     status: str = "streaming"
     """streaming, done, error, stopped or blocked."""
     notice: str = ""
@@ -47,11 +53,20 @@ class Turn:
 
     def finish(self, state: StreamState, *, recorded: bool, can_continue: bool) -> None:
         self.reply, self.thoughts = state.text, state.thoughts
+        self.parts, self.annotations = list(state.placed_parts), annotations_json(state)
         self.status = final_status(state)
         self.notice = notice_for(state)
         self.error = state.error.message if state.error else ""
         self.stats, self.usage = state.stats(), state.usage
         self.recorded, self.can_continue = recorded, can_continue
+
+    def answer_json(self) -> dict[str, Any]:
+        """The reply as ``answer_wire.answer_json`` shapes an answer."""
+        return {
+            "text": self.reply,
+            "parts": parts_json(self.parts),
+            "annotations": self.annotations,
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +74,8 @@ class Turn:
             "attachments": list(self.attachments),
             "reply": self.reply,
             "thoughts": self.thoughts,
+            "parts": parts_json(self.parts),
+            "annotations": self.annotations,
             "status": self.status,
             "notice": self.notice,
             "error": self.error,
@@ -68,24 +85,51 @@ class Turn:
         }
 
 
+def conversation_markdown(model: str, turns: Sequence[Turn]) -> str:
+    """Every turn as Markdown, replies with their parts (a chat's export and saved form)."""
+    lines = [f"# Chat with {model}", ""]
+    for turn in turns:
+        lines += ["**You:**", "", turn.message, ""]
+        lines += [f"*(attached: {label})*\n" for label in turn.attachments]
+        if turn.status != "streaming" and (
+            turn.reply or turn.parts or turn.stats or turn.notice or turn.error
+        ):
+            reply = answer_markdown(turn.answer_json())
+            lines += ["**Gemini:**", "", reply, ""]
+            lines += [f"> {note}\n" for note in (turn.notice, turn.error) if note]
+    return "\n".join(lines)
+
+
 def turns_from_history(history: Sequence[types.Content]) -> list[Turn]:
     """Turns for SDK contents; consecutive contents of one role are one message, since the
     SDK stores one per streamed chunk."""
     turns: list[Turn] = []
     role = None
     for content in history:
-        text = "".join(p.text or "" for p in content.parts or [] if not p.thought)
-        if content.role == "model":
+        parts = list(content.parts or [])
+        answers_calls = bool(parts) and all(p.function_response for p in parts)
+        if content.role == "model" or (answers_calls and turns):
+            # Function results (automatic calling) are part of the model's reply.
             if not turns:
                 turns.append(Turn(message="", status="done", recorded=True))
-            turns[-1].reply += text
-        elif role == "user":
+            _add_to_reply(turns[-1], parts)
+            role = "model"
+            continue
+        text = "".join(p.text or "" for p in parts if not p.thought)
+        if role == "user":
             turns[-1].message += text
         else:
-            parts = list(content.parts or [])
             turns.append(Turn(message=text, status="done", recorded=True, contents=parts))
         role = content.role
     return turns
+
+
+def _add_to_reply(turn: Turn, parts: list[types.Part]) -> None:
+    for part in parts:
+        if part.text is not None and not part.thought:
+            turn.reply += part.text
+        elif part.text is None and has_payload(part):
+            turn.parts.append(PlacedPart(len(turn.reply), part))
 
 
 def message_text(message: Any) -> str:

@@ -15,6 +15,7 @@ import ipywidgets
 import traitlets
 from anywidget.experimental import command
 
+from ..answer_wire import answer_json
 from ..retry import RetryNotice
 from ..stream import Delta, StreamState
 from .assets import RendererAssets, shared_assets
@@ -41,7 +42,7 @@ class ChatActions(Protocol):
         """The conversation as Markdown (also the saved notebook's fallback)."""
         ...
 
-    def streaming_text(self) -> tuple[str, str]: ...
+    def streaming_answer(self) -> StreamState | None: ...
 
 
 class ChatView(StaticFallback, anywidget.AnyWidget):
@@ -79,7 +80,7 @@ class ChatView(StaticFallback, anywidget.AnyWidget):
         """A reply begins streaming; a continued one starts with its text so far."""
         self._deltas.resume(state)
         self.background = background
-        self.send({"type": "reply_start", "text": state.text, "thoughts": state.thoughts})
+        self.send({"type": "reply_start", **answer_json(state)})
 
     def on_delta(self, delta: Delta, state: StreamState) -> None:
         self._deltas.send(delta, state)
@@ -117,8 +118,7 @@ class ChatView(StaticFallback, anywidget.AnyWidget):
 
     @command
     def _snapshot(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list]:
-        text, thoughts = self._actions.streaming_text()
-        return {"text": text, "thoughts": thoughts}, []
+        return answer_json(self._actions.streaming_answer()), []
 
     def static_markdown(self) -> str | None:
         return self._actions.to_markdown() if self.turns else None

@@ -1,14 +1,17 @@
 """The kernel half of the delta protocol, shared by StreamView and ChatView.
 
 Each piece of text is sent once, with its offset (``at``), so the browser can apply pieces
-in order, drop repeats and notice a gap (then it asks for a snapshot). Live status-bar
-numbers ride along at most every ``STATS_INTERVAL`` seconds.
+in order, drop repeats and notice a gap (then it asks for a snapshot); each non-text part
+likewise, numbered (``parts_at``), and the answer's annotations whole when they change
+(``answer_wire.py`` makes the JSON). Live status-bar numbers ride along at most every
+``STATS_INTERVAL`` seconds.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..answer_wire import annotations_json, parts_json
 from ..stream import Delta, StreamState
 
 __all__ = ["STATS_INTERVAL", "DeltaSender"]
@@ -27,12 +30,14 @@ class DeltaSender:
     def reset(self) -> None:
         self.text_at = 0
         self.thoughts_at = 0
+        self.parts_at = 0
         self.stats_sent_at = float("-inf")
 
     def resume(self, state: StreamState) -> None:
         """Go on after ``state``'s text (a continued answer): the browser keeps what it has."""
         self.text_at = len(state.text)
         self.thoughts_at = len(state.thoughts)
+        self.parts_at = len(state.placed_parts)
         self.stats_sent_at = float("-inf")
 
     def send(self, delta: Delta, state: StreamState, **extra: Any) -> None:
@@ -47,4 +52,9 @@ class DeltaSender:
         if delta.thoughts:
             message.update(thoughts_at=self.thoughts_at, thoughts=delta.thoughts)
             self.thoughts_at += len(delta.thoughts)
+        if delta.parts:
+            message.update(parts_at=self.parts_at, parts=parts_json(delta.parts))
+            self.parts_at += len(delta.parts)
+        if delta.annotated:
+            message["annotations"] = annotations_json(state)
         self.widget.send(message)

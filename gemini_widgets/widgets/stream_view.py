@@ -21,6 +21,8 @@ import ipywidgets
 import traitlets
 from anywidget.experimental import command
 
+from ..answer_markdown import answer_markdown
+from ..answer_wire import answer_json
 from ..consume import AsyncStream, SyncStream
 from ..outcome import final_status, notice_for
 from ..retry import RetryNotice
@@ -175,14 +177,7 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
 
     @command
     def _snapshot(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
-        state = self.state
-        return (
-            {
-                "text": state.text if state else "",
-                "thoughts": state.thoughts if state else "",
-            },
-            [],
-        )
+        return answer_json(self.state), []
 
     @command
     def _continue_command(
@@ -202,7 +197,7 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
 
     def static_markdown(self) -> str | None:
         state = self.state
-        return state.text if state is not None and state.done else None
+        return answer_markdown(answer_json(state)) if state is not None and state.done else None
 
     def __repr__(self) -> str:
         state = self.state

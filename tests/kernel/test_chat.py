@@ -109,7 +109,7 @@ def test_error_mid_stream_keeps_partial_and_leaves_history_consistent(kernel):
 def test_stop_keeps_the_partial_reply_out_of_the_history(kernel):
     kernel.ok(SETUP)
     kernel.ok(SLOW + "chat = Chat()\nrefused = chat.submit('slow', [])")  # as the input box does
-    kernel.ok("await until(lambda: chat.streaming_text()[0].startswith('w0 w1 '))")
+    kernel.ok("await until(lambda: (s := chat.streaming_answer()) and s.text.startswith('w0 w1 '))")
     busy = output(kernel, "print(chat.busy, chat.submit('another', []))")
     assert busy.startswith("True A reply is streaming")
     kernel.ok("chat.stop()")
