@@ -100,7 +100,8 @@ def write_program(prompt: str) -> Program:
     if len(numbers) >= 2:
         data = repr(numbers)
         intro = "I'll compute the summary statistics of these numbers."
-        return Program(intro, _STATISTICS % data + (_TEXT_CHART if plot else ""), numbers)
+        code = _STATISTICS % data + (_TEXT_CHART if plot else "")
+        return Program(intro, code, numbers if plot else None)
     squares = [n * n for n in range(1, 11)]
     intro = "Here is a small computation to show code execution: the squares of 1 to 10."
     return Program(intro, _SQUARES + (_TEXT_CHART if plot else ""), squares if plot else None)

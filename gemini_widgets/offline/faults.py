@@ -244,6 +244,8 @@ def _finish_early(reply: Reply, reason: str, after: int | None) -> Reply:
     last_usage = dict((kept[-1] if kept else chunks[-1]).get("usageMetadata", {}))
     prompt_tokens = last_usage.get("promptTokenCount", 0)
     thoughts = chunks[-1].get("usageMetadata", {}).get("thoughtsTokenCount", 0)
+    if thoughts:  # on the last chunk only, so not in the one kept before the cut
+        last_usage["thoughtsTokenCount"] = thoughts
     prompt_tokens += last_usage.get("toolUsePromptTokenCount", 0)
     last_usage["candidatesTokenCount"] = max(
         0, last_usage.get("totalTokenCount", 0) - prompt_tokens - thoughts
