@@ -39,6 +39,8 @@ __all__ = ["check_signatures", "function_calls", "function_responses", "results_
 
 _WORD = re.compile(r"[a-z0-9]+")
 _PLACE_PARAM = re.compile(r"city|location|place|town|country|destination|region|where", re.I)
+_CODE_PARAM = re.compile(r"symbol|ticker|code", re.I)
+_CODE = re.compile(r"\b[A-Z]{2,6}\b")  # GOOG, USD, LAX
 # A run of capitalised words that is not the first word of a sentence: "Paris", "New York".
 _PLACE = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*)")
 _MAX_CALLS = 4
@@ -53,8 +55,8 @@ def function_calls(
     if not functions or not prompt.strip():
         return []
     words = _stems(prompt)
-    ranked = sorted(functions, key=lambda f: -_score(f, words))
-    if _score(ranked[0], words) == 0 and tools.mode != "ANY":
+    ranked = sorted(functions, key=lambda f: -_score(f, words, prompt))
+    if _score(ranked[0], words, prompt) == 0 and tools.mode != "ANY":
         return []
     # Functions the prompt names (a word of the name), each for its own words: parallel.
     named = [f for f in ranked if _name_words(f) & words]
@@ -156,12 +158,13 @@ def _name_words(function: types.FunctionDeclaration) -> set[str]:
     return _stems(spaced)
 
 
-def _score(function: types.FunctionDeclaration, words: set[str]) -> int:
+def _score(function: types.FunctionDeclaration, words: set[str], prompt: str) -> int:
     """Three for each word of the name the prompt uses, one for each of the description's
-    and the parameters' names."""
+    and the parameters' names, one for a place when the function takes one."""
     params = " ".join((get(_schema(function) or {}, "properties") or {}).keys())
     described = _stems(f"{function.description or ''} {params}") - _name_words(function)
-    return 3 * len(_name_words(function) & words) + len(described & words)
+    place = _takes_place(function) and bool(_places(prompt, function))
+    return 3 * len(_name_words(function) & words) + len(described & words) + place
 
 
 def _first_mention(function: types.FunctionDeclaration, prompt: str) -> int:
@@ -233,9 +236,13 @@ def _from_prompt(
             if isinstance(v, str) and re.search(rf"\b{re.escape(v)}\b", prompt, re.I)
         ]
         return named[0] if named else None
-    if kind == "string" and place and _PLACE_PARAM.search(name) and not get(node, "pattern"):
+    if kind == "string" and not get(node, "pattern"):
+        value = place if _PLACE_PARAM.search(name) else None
+        if _CODE_PARAM.search(name):
+            value = next(iter(_CODE.findall(prompt)), None)
         low, high = get(node, "min_length") or 0, get(node, "max_length")
-        return place if len(place) >= low and (high is None or len(place) <= high) else None
+        fits = value and len(value) >= low and (high is None or len(value) <= high)
+        return value if fits else None
     if kind in ("number", "integer") and numbers:
         value = numbers[0]
         if kind == "integer" and value != int(value):

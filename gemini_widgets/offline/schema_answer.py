@@ -11,7 +11,8 @@ The SDK sends two shapes (google-genai 3.6, read from ``_transformers.t_schema``
 
 One walker reads both: keys are looked up in snake_case and camelCase, types in any case.
 Leaves are chosen from the field's name and the prompt's words: ``age`` gets 18..75,
-``email`` an address, ``description`` a sentence about the prompt, still within the bounds.
+``email`` an address, ``description`` a sentence about the prompt, still within the bounds;
+a string with a ``pattern`` matches it (``pattern_text.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 from google.genai import types
 
 from .demo_reading import key_phrases, keywords, topic_of
+from .pattern_text import text_matching
 
 __all__ = ["answer_for_schema"]
 
@@ -172,6 +174,9 @@ class _Walker:
     # -- leaves ---------------------------------------------------------------------------------
 
     def _string(self, name: str, owner: str, node: dict[str, Any]) -> str:
+        pattern = get(node, "pattern")
+        if isinstance(pattern, str) and (text := text_matching(pattern, self.rng)) is not None:
+            return text
         text = string_for(name, owner, self.words, self.rng, str(node.get("format") or ""))
         low = get(node, "min_length") or 0
         high = get(node, "max_length")
