@@ -15,6 +15,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import zlib
@@ -208,18 +209,28 @@ def test_code_over_its_memory_limit_fails(client, model):
     assert (result.outcome, result.output) == (types.Outcome.OUTCOME_FAILED, "MemoryError")
 
 
-def test_code_that_runs_too_long_is_stopped_at_the_time_limit():
-    with OfflineGemini(pacing=Pacing.instant(), code_limits=CodeLimits(seconds=1)) as server:
+def test_code_that_runs_too_long_is_stopped_and_other_streams_go_on_meanwhile():
+    with OfflineGemini(pacing=Pacing.instant(), code_limits=CodeLimits(seconds=3)) as server:
         client = genai.Client(api_key="k", http_options=types.HttpOptions(base_url=server.base_url))
-        started = time.monotonic()
+        long: list[Any] = []
         # 2**61 - 1 is prime: trial division would take ~10**9 steps.
-        chunks = stream(client, "gemini-2.5-flash", "Is 2305843009213693951 prime?", tools=[CODE])
+        prompt = "Is 2305843009213693951 prime?"
+        worker = threading.Thread(
+            target=lambda: long.extend(stream(client, "gemini-2.5-flash", prompt, tools=[CODE]))
+        )
+        started = time.monotonic()
+        worker.start()
+        while not server.requests:
+            time.sleep(0.01)
+        quick = stream(client, "gemini-2.5-flash", "What is 6 times 7?", tools=[CODE])
+        quick_done = time.monotonic() - started
+        worker.join(timeout=60)
         elapsed = time.monotonic() - started
-    result = next(p.code_execution_result for p in parts_of(chunks) if p.code_execution_result)
+    assert answer_text(quick) and quick_done < 3 <= elapsed < 30  # served while the other ran
+    result = next(p.code_execution_result for p in parts_of(long) if p.code_execution_result)
     assert result.outcome == types.Outcome.OUTCOME_DEADLINE_EXCEEDED
-    assert "1 seconds" in result.output
-    assert 1 <= elapsed < 30
-    assert "did not finish within the 1-second limit" in answer_text(chunks)
+    assert "3 seconds" in result.output
+    assert "did not finish within the 3-second limit" in answer_text(long)
 
 
 def test_prompt_text_never_becomes_code(client, model):
@@ -353,9 +364,12 @@ def raw_events(server: OfflineGemini, model: str, body: dict[str, Any]) -> list[
     ],
     ids=["search", "code", "url", "image", "calls"],
 )  # fmt: skip
-def test_every_event_validates_strictly_as_a_response(server, tools, prompt, extra):
+def test_every_event_validates_strictly_and_a_seed_repeats_it(server, tools, prompt, extra):
     body = {"contents": [{"role": "user", "parts": [{"text": prompt}]}], "tools": tools, **extra}
+    body.setdefault("generationConfig", {})["seed"] = 5
     events = raw_events(server, "gemini-2.5-flash", body)
+    again = raw_events(server, "gemini-2.5-flash", body)
+    assert [e["candidates"] for e in again] == [e["candidates"] for e in events]
     for event in events:
         types.GenerateContentResponse.model_validate(event)  # extra='forbid': no unknown field
     parts = [p for e in events for p in e["candidates"][0].get("content", {}).get("parts", [])]
