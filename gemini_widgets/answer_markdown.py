@@ -26,16 +26,19 @@ _OUTCOMES = {
 def answer_markdown(answer: Mapping[str, Any]) -> str:
     """``answer`` is ``{text, parts, annotations}`` as ``answer_json`` makes it."""
     text: str = answer.get("text") or ""
-    pieces: list[str] = []
-    shown = 0
-    for part in answer.get("parts") or []:
-        at = min(max(part.get("at", 0), shown), len(text))
-        pieces.append(text[shown:at])
-        shown = at
-        pieces.append(_block(_part_markdown(part)))
-    pieces.append(text[shown:])
+    parts = answer.get("parts") or []
+    if not parts:
+        pieces = [text]
+    else:
+        pieces, shown = [], 0
+        # A result learnt late (a chat's function results) sits with its call.
+        for part in sorted(parts, key=lambda p: p.get("at", 0)):
+            at = min(max(part.get("at", 0), shown), len(text))
+            pieces += [text[shown:at].strip("\n"), _part_markdown(part)]
+            shown = at
+        pieces.append(text[shown:].strip("\n"))
     pieces.append(_annotations_markdown(answer.get("annotations") or {}))
-    return "".join(pieces).strip("\n")
+    return "\n\n".join(piece for piece in pieces if piece.strip())
 
 
 def _part_markdown(part: Mapping[str, Any]) -> str:
@@ -88,7 +91,7 @@ def _annotations_markdown(annotations: Mapping[str, Any]) -> str:
             license = f" ({_escape(cited['license'])})" if cited.get("license") else ""
             uri = _link_target(cited.get("uri"))
             lines.append(f"- [{label}]({uri}){license}" if uri else f"- {label}{license}")
-    return "\n".join(lines) + "\n" if lines else ""
+    return "\n".join(lines).strip("\n")
 
 
 def _call_text(part: Mapping[str, Any]) -> str:
@@ -101,11 +104,6 @@ def _json_text(value: Any) -> str:
     if isinstance(value, Mapping) and set(value) == {"result"}:
         value = value["result"]
     return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _block(markdown: str) -> str:
-    """A part on its own lines, whatever text came before and after it."""
-    return f"\n\n{markdown}\n\n" if markdown else ""
 
 
 def _fenced(code: str, language: str) -> str:

@@ -68,6 +68,18 @@ class StreamRequest:
             model=self.model, contents=self._all_contents(), config=self.config
         )
 
+    def recorded_call_results(self) -> list[types.Part]:
+        """The function results a chat session recorded for this request.
+
+        With Python functions as tools, the SDK's chat runs them itself but, unlike
+        ``generate_content_stream``, lists their results on no chunk: they are only in its
+        history, once the reply has ended.
+        """
+        if self.session is None:
+            return []
+        recorded = self.session.get_history(curated=True)[len(self.history) :]
+        return [p for c in recorded for p in c.parts or [] if p.function_response is not None]
+
     def continued(self, partial: str) -> StreamRequest:
         """The request that asks the model to go on from ``partial``, its cut-short answer.
 

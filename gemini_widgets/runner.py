@@ -156,8 +156,12 @@ class Runner:
             on_retry(notice, state)
 
     def on_end(self, state: StreamState) -> None:
-        if self.request is not None and self.request.config is not None:
-            state.parse_error = attach_parsed(state, self.request.config)
+        if self.request is not None:
+            late = state.add_call_results(self.request.recorded_call_results())
+            if late:
+                self.sink.on_delta(late, state)
+            if self.request.config is not None:
+                state.parse_error = attach_parsed(state, self.request.config)
         self.sink.on_end(state)
 
     # ---- internals ---------------------------------------------------------------------

@@ -153,6 +153,20 @@ class StreamState:
             self.placed_parts.extend(placed)
         return delta
 
+    def add_call_results(self, parts: list[types.Part]) -> Delta:
+        """Results of this answer's calls learnt after its chunks (a chat session records
+        them only when the reply ends); each is placed with its call."""
+        unanswered = unanswered_calls(self.parts)
+        places = {id(p.part.function_call): p.at for p in self.placed_parts}
+        added = []
+        for part in parts:
+            reply = part.function_response
+            call = take_call(unanswered, reply) if reply is not None else None
+            if call is not None:
+                added.append(PlacedPart(places.get(id(call), self._text_length), part))
+        self.placed_parts.extend(added)
+        return Delta(parts=tuple(added))
+
     def _annotate(self, candidate: types.Candidate) -> bool:
         """Fold the candidate's answer-level metadata in; True if any came."""
         came = False
