@@ -37,10 +37,10 @@ async def tool_answer(
 ) -> Answer | None:
     """The tool's answer; a thinking model's carries a signature (Gemini 3 and 2.5 sign the
     first call of a step, or the last part of a text answer)."""
-    signature = thought_signature(rng) if thinks else None
     answer = await _answer(request, model, rng, thinks, limits)
-    if answer is None or signature is None:
-        return answer
+    if answer is None or not thinks:
+        return answer  # nothing drawn from rng: a request without tools is answered as ever
+    signature = thought_signature(rng)
     calls = next((i for i, p in enumerate(answer.pieces) if isinstance(p, tuple)), None)
     if calls is not None:
         first, *others = answer.pieces[calls]  # type: ignore[misc]
