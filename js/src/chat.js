@@ -2,9 +2,11 @@
 //
 // Turns come as the synced `turns` list, one entry per exchange in the shape
 // `Turn.to_json()` documents (gemini_widgets/conversation.py): {message, attachments,
-// reply, thoughts, status, notice, error, stats, recorded, can_continue}. A reload shows the
-// whole conversation; the reply being written (status 'streaming') comes as delta
-// messages, applied by offset as in StreamView, thoughts folded away as there. Every
+// reply, thoughts, parts, annotations, status, notice, error, stats, recorded,
+// can_continue}. A reload shows the whole conversation; the reply being written (status
+// 'streaming') comes as delta messages, applied by offset as in StreamView, thoughts folded
+// away as there. A reply's text, parts and annotations are laid out by the renderer
+// bundle's AnswerBody (answer_parts.js), the same as in a StreamView. Every
 // action (send, stop, regenerate, retry, clear, export) is an anywidget command: the chat
 // streams as a task on the kernel's loop, so the kernel answers while it streams.
 
@@ -59,9 +61,9 @@ async function render({ model, el: root, experimental }) {
   hint.hidden = true;
   root.append(header, messages, chips, composer, hint);
 
-  const { IncrementalRenderer } = await loadRenderer(model);
+  const { AnswerBody, IncrementalRenderer } = await loadRenderer(model);
   const rendered = []; // [{key, node}] per finished turn, reused while unchanged
-  let live = null; // the reply being streamed: {node, body, stats, streamed, renderer}
+  let live = null; // the reply being streamed: {node, body, stats, streamed, answer, thinking}
   let frame = 0;
   let buffered = [];
   let resyncing = false;
@@ -88,9 +90,10 @@ async function render({ model, el: root, experimental }) {
       node.append(thoughts.node);
     }
     const body = el('div', 'gw-body jp-RenderedHTMLCommon jp-RenderedMarkdown');
-    const renderer = new IncrementalRenderer(body);
-    renderer.reset(turn.reply);
-    renderer.render();
+    const answer = new AnswerBody(body);
+    answer.reset(turn.reply, turn.parts || [], turn.annotations ?? null);
+    answer.setStatus(turn.status);
+    answer.render();
     addCopyButtons(body);
     node.append(body);
     const status = el('div', 'gw-turn-stats', formatStats(turn.stats || {}, ''));
@@ -141,8 +144,8 @@ async function render({ model, el: root, experimental }) {
     for (const stale of rendered.splice(turns.length)) for (const node of stale.nodes) node.remove();
   }
 
-  /** A bubble for the reply being streamed; a continued reply starts with its text. */
-  function startLive(text = '', thoughts = '') {
+  /** A bubble for the reply being streamed; a continued reply starts with what it has. */
+  function startLive(text = '', thoughts = '', parts = [], annotations = null) {
     if (live) endLive();
     const node = el('div', 'gw-message gw-model');
     node.dataset.status = 'streaming';
@@ -154,13 +157,14 @@ async function render({ model, el: root, experimental }) {
     live = {
       node, body, stats, thoughts: thinking.node,
       streamed: new StreamedText(),
-      renderer: new IncrementalRenderer(body),
+      answer: new AnswerBody(body),
       thinking: new IncrementalRenderer(thinking.body),
     };
-    live.streamed.reset(text, thoughts);
-    live.renderer.reset(text);
+    live.streamed.reset(text, thoughts, parts, annotations);
+    live.answer.reset(text, parts, annotations);
+    live.answer.setStatus('streaming');
     live.thinking.reset(thoughts);
-    if (text || thoughts) scheduleRender();
+    if (text || thoughts || parts.length || annotations) scheduleRender();
   }
 
   function endLive() {
@@ -177,7 +181,7 @@ async function render({ model, el: root, experimental }) {
     frame = requestAnimationFrame(() => {
       frame = 0;
       if (!live) return;
-      live.renderer.render();
+      live.answer.render();
       if (live.thinking.render()) live.thoughts.hidden = live.streamed.thoughts.length === 0;
       addCopyButtons(live.body);
       messages.scrollTop = messages.scrollHeight;
@@ -192,8 +196,9 @@ async function render({ model, el: root, experimental }) {
     if (added === null) {
       buffered.push(message);
       resync();
-    } else if (added.text || added.thoughts) {
-      if (added.text) live.renderer.append(added.text);
+    } else {
+      if (added.text || added.parts.length) live.answer.append(added.text, added.parts);
+      if ('annotations' in added) live.answer.annotate(added.annotations);
       if (added.thoughts) live.thinking.append(added.thoughts);
       scheduleRender();
     }
@@ -206,8 +211,10 @@ async function render({ model, el: root, experimental }) {
     experimental.invoke('_snapshot', {}, { signal }).then(([snapshot]) => {
       resyncing = false;
       if (!live) return;
-      live.streamed.reset(snapshot.text, snapshot.thoughts);
-      live.renderer.reset(snapshot.text);
+      const parts = snapshot.parts ?? [];
+      const annotations = snapshot.annotations ?? null;
+      live.streamed.reset(snapshot.text, snapshot.thoughts, parts, annotations);
+      live.answer.reset(snapshot.text, parts, annotations);
       live.thinking.reset(snapshot.thoughts);
       const waiting = buffered;
       buffered = [];
@@ -287,7 +294,7 @@ async function render({ model, el: root, experimental }) {
 
   model.on('msg:custom', (message) => {
     if (message.type === 'reply_start') {
-      startLive(message.text, message.thoughts);
+      startLive(message.text, message.thoughts, message.parts ?? [], message.annotations ?? null);
     } else if (message.type === 'retry') {
       if (!live) startLive();
       live.stopCountdown?.();

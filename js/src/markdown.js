@@ -69,9 +69,12 @@ function createMarkdownIt() {
   return instance;
 }
 
-// Auto-detection is off: it runs every grammar over the code on every frame of a
-// streaming code block, and guesses wrong on short snippets.
-function highlightCode(code, language) {
+/**
+ * highlight.js HTML of `code` in `language`, or '' when the language is unknown (the
+ * caller shows plain text). Auto-detection is off: it runs every grammar over the code on
+ * every frame of a streaming code block, and guesses wrong on short snippets.
+ */
+export function highlightCode(code, language) {
   if (!language || !hljs.getLanguage(language)) return '';
   try {
     return hljs.highlight(code, { language, ignoreIllegals: true }).value;

@@ -16,6 +16,10 @@
 import { parseBlocks, renderBlockHtml, lineStarts } from './markdown.js';
 import { createSanitizer } from './sanitize.js';
 
+// A whole answer (text segments, code runs, images, tool calls, citations) is laid out
+// by answer_parts.js from IncrementalRenderers; it travels in this bundle, once per kernel.
+export { AnswerBody } from './answer_parts.js';
+
 /** Sanitised HTML of the whole text, block by block (see the top of this file). */
 export function renderMarkdown(text, { document = globalThis.document } = {}) {
   const sanitize = sanitizerFor(document);

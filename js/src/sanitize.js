@@ -219,3 +219,49 @@ function isSafeValue(value) {
   const otherFunctions = value.replace(/\b(?:calc|rgba?)\(/gi, '').includes('(');
   return STYLE_VALUE_CHARS.test(value) && !otherFunctions;
 }
+
+// Google's Search Suggestions chip (grounding's search entry point) must be shown as
+// provided: its own <style> and markup, in a sandboxed frame (answer_parts.js) whose CSP
+// blocks every fetch. DOMPurify still takes out script, handlers, frames, forms and any
+// attribute or stylesheet that would load something, so the frame holds inert markup even
+// without the CSP; links open outside the notebook.
+const SEARCH_ENTRY_CONFIG = Object.freeze({
+  WHOLE_DOCUMENT: false,
+  // The chip's HTML starts with its <style>, which DOMPurify drops from the head of a
+  // fragment unless the input is parsed as body content.
+  FORCE_BODY: true,
+  FORBID_TAGS: [
+    'link', 'meta', 'base', 'template', 'slot', 'img', 'picture', 'image', 'feimage',
+    'form', 'input', 'button', 'select', 'option', 'textarea', 'iframe', 'frame',
+    'frameset', 'object', 'embed', 'portal', 'audio', 'video', 'source', 'track',
+  ],
+  FORBID_ATTR: ['srcset', 'poster', 'background', 'ping', 'formaction', 'action'],
+  ALLOW_DATA_ATTR: false,
+  // DOMPurify's own URI pattern (it also vets plain values such as an SVG path's `d`); the
+  // hook below allows href/src only as an http(s) link or a #fragment.
+});
+
+/** (html) => sanitised HTML string of a Search Suggestions chip, for a sandboxed frame. */
+export function createSearchEntrySanitizer(window) {
+  const purify = createDOMPurify(window);
+  purify.setConfig(SEARCH_ENTRY_CONFIG);
+  purify.addHook('afterSanitizeAttributes', (node) => {
+    const isLink = node.localName === 'a';
+    for (const name of ['href', 'xlink:href', 'src']) {
+      const value = node.getAttribute?.(name);
+      if (value == null) continue;
+      if (!(isLink && /^https?:/i.test(value)) && !value.startsWith('#')) node.removeAttribute(name);
+    }
+    if (isLink && node.hasAttribute('href')) makeLinkSafe(node);
+    // Second layer under the frame's CSP: CSS that could name a resource goes, in a style
+    // attribute, a presentation attribute (fill="url(…)") or a stylesheet.
+    const attributes = node.attributes ?? [];
+    for (let i = attributes.length - 1; i >= 0; i--) {
+      if (CSS_RESOURCE.test(attributes[i].value)) node.removeAttribute(attributes[i].name);
+    }
+    if (node.localName === 'style' && /@import|url\s*\(|image-set|\\/i.test(node.textContent)) {
+      node.textContent = '';
+    }
+  });
+  return (html) => purify.sanitize(String(html ?? ''));
+}

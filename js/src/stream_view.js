@@ -1,11 +1,13 @@
 // anywidget glue for StreamView: kernel messages in, rendered answer out.
 //
 // The kernel sends each piece of text once ({type: 'delta', at, text}), `at` being the
-// piece's offset. A per-model store, made in `initialize` (when the model is created, before
-// any view), keeps the text so far: every view of the model renders from it, so a second
-// display or a display update shows the full text without asking the kernel. A model made
-// mid-stream (page reload) or one that sees a gap asks for a snapshot (`_snapshot`) and
-// applies the deltas it buffered meanwhile. Views render at most once per animation frame.
+// piece's offset, and each non-text part once (`parts_at`, `parts`), with the answer's
+// annotations whole when they change (streamed_text.js). A per-model store, made in
+// `initialize` (when the model is created, before any view), keeps the answer so far: every
+// view of the model renders from it, so a second display or a display update shows the
+// whole answer without asking the kernel. A model made mid-stream (page reload) or one that
+// sees a gap asks for a snapshot (`_snapshot`) and applies the deltas it buffered meanwhile.
+// Views render at most once per animation frame.
 //
 // The renderer bundle (markdown-it, DOMPurify, highlight.js, KaTeX) is not in this module:
 // anywidget sends a module with every widget instance, so the bundle travels once per
@@ -23,7 +25,7 @@ const STOP_HINT =
   'The cell is still running, so the kernel cannot read this click yet: use Kernel → ' +
   'Interrupt (■) to stop now. The partial answer is kept.';
 
-/** The text of one model's stream, kept by offset; views subscribe to it. */
+/** One model's answer (text, thoughts, parts, annotations), kept by offset; views subscribe. */
 class StreamStore {
   constructor(model, experimental) {
     this.experimental = experimental;
@@ -44,6 +46,14 @@ class StreamStore {
     return this.streamed.thoughts;
   }
 
+  get parts() {
+    return this.streamed.parts;
+  }
+
+  get annotations() {
+    return this.streamed.annotations;
+  }
+
   receive(message) {
     if (message.type === 'reset') {
       this.streamed.reset();
@@ -62,19 +72,19 @@ class StreamStore {
     if (added === null) {
       this.buffered.push(message);
       this.resync();
-    } else if (added.text || added.thoughts) {
+    } else if (added.text || added.thoughts || added.parts.length || 'annotations' in added) {
       this.notify(added);
     }
   }
 
-  /** Ask the kernel for the text so far; deltas wait until it comes. */
+  /** Ask the kernel for the answer so far; deltas wait until it comes. */
   resync() {
     this.synced = false;
     if (this.pending) return;
     const signal = AbortSignal.timeout(SNAPSHOT_PATIENCE_MS);
     this.pending = this.experimental.invoke('_snapshot', {}, { signal }).then(([snapshot]) => {
       this.pending = null;
-      this.streamed.reset(snapshot.text, snapshot.thoughts);
+      this.streamed.reset(snapshot.text, snapshot.thoughts, snapshot.parts ?? [], snapshot.annotations ?? null);
       this.synced = true;
       this.notify({ reset: true });
       const waiting = this.buffered;
@@ -180,6 +190,7 @@ async function render({ model, el: root, experimental }) {
     if (!ready || frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
+      answer.setStatus(model.get('status'));
       answer.render();
       if (thinking.render()) thoughts.hidden = store.thoughts.length === 0;
       addCopyButtons(body);
@@ -189,15 +200,18 @@ async function render({ model, el: root, experimental }) {
     if (change.stats) stats.textContent = formatStats(change.stats, model.get('model_name'));
     if (!ready) return;
     if (change.reset) {
-      answer.reset(store.text);
+      answer.reset(store.text, store.parts, store.annotations);
       thinking.reset(store.thoughts);
     } else {
-      if (change.text) answer.append(change.text);
+      if (change.text || change.parts?.length) answer.append(change.text, change.parts);
+      if ('annotations' in change) answer.annotate(change.annotations);
       if (change.thoughts) thinking.append(change.thoughts);
     }
     scheduleRender();
   };
   store.views.add(onChange);
+  // A call with no result reads "calling" while the answer streams, "not called" once done.
+  model.on('change:status', scheduleRender);
 
   stop.addEventListener('click', async () => {
     stop.disabled = true;
@@ -238,10 +252,10 @@ async function render({ model, el: root, experimental }) {
     }
   });
 
-  const { IncrementalRenderer } = await loadRenderer(model);
-  answer = new IncrementalRenderer(body);
+  const { AnswerBody, IncrementalRenderer } = await loadRenderer(model);
+  answer = new AnswerBody(body);
   thinking = new IncrementalRenderer(thoughtsBody);
-  answer.reset(store.text);
+  answer.reset(store.text, store.parts, store.annotations);
   thinking.reset(store.thoughts);
   ready = true;
   scheduleRender();

@@ -1,7 +1,12 @@
 // The browser half of the delta protocol (the kernel half: gemini_widgets/widgets/deltas.py).
 // Each piece arrives once with its offset `at`; pieces are applied in order, repeats are
 // dropped, and a gap (text before `at` is missing) is reported so the caller can ask the
-// kernel for a snapshot.
+// kernel for a snapshot. The answer's non-text parts are numbered the same way (`parts_at`
+// is the index of the message's first part); its annotations come whole, replacing the
+// previous value.
+//
+// Offsets are the kernel's: Python `str` lengths, i.e. code points. A JS string counts an
+// emoji or any character beyond U+FFFF as two, so the text is also counted in code points.
 
 // How long a snapshot request may wait. One request that waits for as long as a blocking
 // cell runs (the kernel reads it when the cell ends): anywidget's default gives up after
@@ -10,31 +15,73 @@ export const SNAPSHOT_PATIENCE_MS = 24 * 3600 * 1000;
 
 export class StreamedText {
   constructor() {
-    this.text = '';
-    this.thoughts = '';
+    this.reset();
   }
 
   /**
-   * Apply a {type: 'delta'} message. Returns the new text and thoughts, or null when text
-   * before the message's offset is missing (then nothing is applied).
+   * Apply a {type: 'delta'} message. Returns what is new — {text, thoughts, parts} and,
+   * when the message carries them, `annotations` — or null when something before the
+   * message's offsets is missing (then nothing is applied).
    */
   apply(message) {
-    const text = newPart(this.text, message.at, message.text);
-    const thoughts = newPart(this.thoughts, message.thoughts_at, message.thoughts);
-    if (text === null || thoughts === null) return null;
+    const text = newPiece(this.text, this.textPoints, message.at, message.text);
+    const thoughts = newPiece(this.thoughts, this.thoughtsPoints, message.thoughts_at, message.thoughts);
+    const parts = newParts(this.parts.length, message.parts_at, message.parts);
+    if (text === null || thoughts === null || parts === null) return null;
     this.text += text;
+    this.textPoints += codePoints(text);
     this.thoughts += thoughts;
-    return { text, thoughts };
+    this.thoughtsPoints += codePoints(thoughts);
+    this.parts.push(...parts);
+    const added = { text, thoughts, parts };
+    if ('annotations' in message) added.annotations = this.annotations = message.annotations ?? null;
+    return added;
   }
 
-  reset(text = '', thoughts = '') {
+  reset(text = '', thoughts = '', parts = [], annotations = null) {
     this.text = text;
+    this.textPoints = codePoints(text);
     this.thoughts = thoughts;
+    this.thoughtsPoints = codePoints(thoughts);
+    this.parts = [...parts];
+    this.annotations = annotations;
   }
 }
 
-function newPart(held, at, piece) {
+/** Number of code points in `text` (what Python's len() says). */
+export function codePoints(text) {
+  let pairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    if (isPair(text, i)) {
+      pairs += 1;
+      i += 1;
+    }
+  }
+  return text.length - pairs;
+}
+
+/** The UTF-16 index in `text` of code point `points` (clamped to the text's end). */
+export function utf16Index(text, points) {
+  let index = 0;
+  for (let n = 0; n < points && index < text.length; n++) index += isPair(text, index) ? 2 : 1;
+  return index;
+}
+
+function isPair(text, i) {
+  const high = text.charCodeAt(i);
+  if (high < 0xd800 || high > 0xdbff) return false;
+  const low = text.charCodeAt(i + 1);
+  return low >= 0xdc00 && low <= 0xdfff;
+}
+
+function newPiece(held, heldPoints, at, piece) {
   if (piece === undefined) return '';
-  if (at > held.length) return null;
-  return piece.slice(held.length - at);
+  if (at > heldPoints) return null;
+  return piece.slice(utf16Index(piece, heldPoints - at));
+}
+
+function newParts(held, at, parts) {
+  if (parts === undefined) return [];
+  if (at > held) return null;
+  return parts.slice(held - at);
 }

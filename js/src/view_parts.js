@@ -11,6 +11,8 @@ export function formatStats(stats, model) {
   if (stats.prompt_tokens != null) tokens.push(`${stats.prompt_tokens} in`);
   if (stats.output_tokens != null) tokens.push(`${stats.output_tokens} out`);
   if (stats.thought_tokens) tokens.push(`${stats.thought_tokens} thinking`);
+  if (stats.cached_tokens) tokens.push(`${stats.cached_tokens} cached`);
+  if (stats.tool_use_tokens) tokens.push(`${stats.tool_use_tokens} tool use`);
   if (tokens.length) parts.push(`tokens ${tokens.join(' / ')}`);
   if (stats.elapsed != null) parts.push(`${stats.elapsed.toFixed(1)} s`);
   return parts.join(' · ');

@@ -1,0 +1,406 @@
+// The body of one answer: its text and its non-text parts (code the model ran and its
+// result, images, files, function calls and their results) laid out in the order they came,
+// and its annotations (citations, sources, search suggestions...) under it. Both views use
+// it: StreamView for its one answer, ChatView for each reply.
+//
+// Each part says where it sits: `at`, the code points of answer text before it. Text before
+// a part is one segment, rendered by its own IncrementalRenderer; a part ends the segment,
+// so a finished segment is never rendered again and, as before, only the open block of the
+// last one re-renders. Nothing touches the page until render(), which the views call once
+// per animation frame.
+//
+// Parts (the kernel's gemini_widgets/answer_parts.py): {kind: 'code', at, language, code},
+// {kind: 'code_result', at, outcome, output}, {kind: 'image', at, mime_type, data (base64)},
+// {kind: 'file', at, mime_type, uri}, {kind: 'call', at, id, name, args},
+// {kind: 'call_result', at, id, name, response, error}. All of it is untrusted: textContent,
+// or DOMPurify for highlighted code; an image only as a data: URL of an allowed type.
+
+import { highlightCode } from './markdown.js';
+import { IncrementalRenderer } from './render.js';
+import { createSanitizer } from './sanitize.js';
+import { annotationNotes, endsIn, placeCitations } from './grounding.js';
+import { codePoints, utf16Index } from './streamed_text.js';
+
+const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const OUTCOMES = {
+  OUTCOME_OK: 'ok',
+  OUTCOME_FAILED: 'failed',
+  OUTCOME_DEADLINE_EXCEEDED: 'deadline exceeded',
+};
+// Arguments this short are shown in the call's title line; longer ones below it.
+const INLINE_ARGS = 60;
+
+export class AnswerBody {
+  #container;
+  #document;
+  #notes;
+  #segments = []; // {node, renderer, start, points}; the last one may be open
+  #open = null; // the segment text goes to, until a part ends it
+  #points = 0; // code points of text so far
+  #attach = []; // nodes made since the last render, in order
+  #dirtySegments = new Set();
+  #dirtyCards = new Set();
+  #calls = []; // call cards still waiting for their result, in order
+  #codeRun = null; // the last code card, while no text followed it (its result goes in it)
+  #annotations = null;
+  #annotationsChanged = false;
+  #entry = {}; // the Search Suggestions frame shown and its HTML, kept while unchanged
+  #status = '';
+  #cleared = false;
+
+  constructor(container, { document = container.ownerDocument } = {}) {
+    this.#container = container;
+    this.#document = document;
+    container.classList.add('gw-answer');
+    this.#notes = make(document, 'div', 'gw-notes');
+    this.#notes.hidden = true;
+    container.replaceChildren(this.#notes);
+  }
+
+  /**
+   * Queue new text and the parts that came with it (in order): the text up to each
+   * part's `at` goes before the part, the rest after. Nothing touches the DOM until render().
+   */
+  append(text = '', parts = []) {
+    let rest = text || '';
+    for (const part of parts || []) {
+      const before = Number.isInteger(part?.at) ? part.at - this.#points : 0;
+      if (before > 0 && rest) {
+        const cut = utf16Index(rest, before);
+        this.#appendText(rest.slice(0, cut));
+        rest = rest.slice(cut);
+      }
+      this.#appendPart(part);
+    }
+    this.#appendText(rest);
+  }
+
+  /** Replace the answer's annotations (grounding, fetched URLs, citations); null for none. */
+  annotate(annotations) {
+    this.#annotations = annotations ?? null;
+    this.#annotationsChanged = true;
+  }
+
+  /**
+   * The answer's status ('streaming', 'done', 'error'...): a call with no result is
+   * pending while the answer streams, and "not called" once it is done (automatic function
+   * calling off: the calls are the caller's to answer).
+   */
+  setStatus(status) {
+    if (status === this.#status) return;
+    this.#status = status;
+    for (const card of this.#calls) this.#dirtyCards.add(card);
+  }
+
+  /** Start over with a whole answer (a snapshot, a finished turn); call render() to show it. */
+  reset(text = '', parts = [], annotations = null) {
+    this.#segments = [];
+    this.#open = null;
+    this.#points = 0;
+    this.#attach = [];
+    this.#dirtySegments.clear();
+    this.#dirtyCards.clear();
+    this.#calls = [];
+    this.#codeRun = null;
+    this.#cleared = true;
+    this.append(text, parts);
+    this.annotate(annotations);
+  }
+
+  /** Apply what was queued to the DOM. Returns false when there was nothing to do. */
+  render() {
+    let changed = false;
+    if (this.#cleared) {
+      this.#container.replaceChildren(this.#notes);
+      this.#cleared = false;
+      changed = true;
+    }
+    if (this.#attach.length) {
+      const fragment = this.#document.createDocumentFragment();
+      for (const node of this.#attach) fragment.append(node);
+      this.#container.insertBefore(fragment, this.#notes);
+      this.#attach = [];
+      changed = true;
+    }
+    for (const card of this.#dirtyCards) card.update(this.#status);
+    changed ||= this.#dirtyCards.size > 0;
+    this.#dirtyCards.clear();
+    const rendered = [];
+    for (const segment of this.#dirtySegments) if (segment.renderer.render()) rendered.push(segment);
+    this.#dirtySegments.clear();
+    if (this.#annotationsChanged) {
+      this.#annotationsChanged = false;
+      this.#showNotes();
+      for (const segment of this.#segments) this.#placeCitations(segment);
+      changed = true;
+    } else {
+      // A segment that re-rendered lost the markers in its open block.
+      for (const segment of rendered) if (endsIn(segment, this.#annotations)) this.#placeCitations(segment);
+    }
+    return changed || rendered.length > 0;
+  }
+
+  #appendText(text) {
+    if (!text) return;
+    if (!this.#open) {
+      const node = make(this.#document, 'div', 'gw-segment');
+      const renderer = new IncrementalRenderer(node, { document: this.#document });
+      this.#open = { node, renderer, start: this.#points, points: 0 };
+      this.#segments.push(this.#open);
+      this.#attach.push(node);
+    }
+    const points = codePoints(text);
+    this.#open.renderer.append(text);
+    this.#open.points += points;
+    this.#points += points;
+    this.#dirtySegments.add(this.#open);
+    if (/\S/.test(text)) this.#codeRun = null;
+  }
+
+  #appendPart(part) {
+    this.#open = null;
+    const kind = part?.kind;
+    if (kind === 'code_result' && this.#codeRun) {
+      this.#codeRun.result = part;
+      this.#dirtyCards.add(this.#codeRun);
+      this.#codeRun = null;
+      return;
+    }
+    if (kind === 'call_result') {
+      const call = this.#takeCall(part);
+      if (call) {
+        call.result = part;
+        this.#dirtyCards.add(call);
+        return;
+      }
+    }
+    const card = cardFor(this.#document, part);
+    this.#attach.push(card.node);
+    this.#dirtyCards.add(card);
+    if (kind === 'code') this.#codeRun = card;
+    if (kind === 'call') this.#calls.push(card);
+  }
+
+  // The call `result` answers: the one with its id when both have one, else the earliest
+  // unanswered call of that name (as the SDK pairs them).
+  #takeCall(result) {
+    const answers = (card) => (card.call.id && result.id ? card.call.id === result.id : card.call.name === result.name);
+    const index = this.#calls.findIndex(answers);
+    return index < 0 ? null : this.#calls.splice(index, 1)[0];
+  }
+
+  #showNotes() {
+    const notes = annotationNotes(this.#document, this.#annotations, this.#entry);
+    this.#notes.replaceChildren(...(notes || []));
+    this.#notes.hidden = !notes;
+    const frame = this.#notes.querySelector('iframe.gw-search-entry');
+    this.#entry = frame ? { html: this.#annotations.search_entry_point, frame } : {};
+  }
+
+  #placeCitations(segment) {
+    placeCitations({ ...segment, source: segment.renderer.text }, this.#annotations);
+  }
+}
+
+/** `data:` URL of an image part, or null unless its type is allowed and its data base64. */
+export function imageDataUrl(mimeType, data) {
+  const type = typeof mimeType === 'string' ? mimeType.trim().toLowerCase() : '';
+  if (!IMAGE_TYPES.has(type) || typeof data !== 'string' || data.length === 0) return null;
+  // The kernel may send URL-safe base64 (the SDK's bytes encoding) or unpadded base64.
+  let base64 = data.replace(/-/g, '+').replace(/_/g, '/');
+  if (base64.length % 4) base64 += '='.repeat(4 - (base64.length % 4));
+  if (base64.length % 4 || !BASE64.test(base64)) return null;
+  return `data:${type};base64,${base64}`;
+}
+
+// ---- cards: {node, update(status)}; update() (re)builds the node's content ---------------
+
+function cardFor(document, part) {
+  switch (part?.kind) {
+    case 'code':
+      return new CodeRunCard(document, part, null);
+    case 'code_result':
+      return new CodeRunCard(document, null, part);
+    case 'call':
+      return new CallCard(document, part, null);
+    case 'call_result':
+      return new CallCard(document, null, part);
+    case 'image':
+      return fixedCard(imageNode(document, part));
+    case 'file':
+      return fixedCard(make(document, 'div', 'gw-part gw-file', fileLine(part)));
+    default:
+      return fixedCard(make(document, 'div', 'gw-part gw-file', `A part of kind ${JSON.stringify(String(part?.kind))} is not shown.`));
+  }
+}
+
+function fixedCard(node) {
+  return { node, update() {} };
+}
+
+/** Code the model ran and, below it, what running it gave. */
+class CodeRunCard {
+  constructor(document, code, result) {
+    this.document = document;
+    this.code = code;
+    this.result = result;
+    this.node = make(document, 'div', 'gw-part gw-code-run');
+  }
+
+  update() {
+    const { document, code, result } = this;
+    this.node.replaceChildren();
+    if (code) {
+      const language = typeof code.language === 'string' ? code.language.toLowerCase() : '';
+      const label = make(document, 'div', 'gw-part-label', 'Code the model ran');
+      if (language && language !== 'language_unspecified') label.append(' ', make(document, 'span', 'gw-tag', language));
+      this.node.append(label, codeBlock(document, String(code.code ?? ''), language));
+    }
+    if (result) {
+      const outcome = outcomeWord(result.outcome);
+      const label = make(document, 'div', 'gw-part-label', 'Output');
+      const badge = make(document, 'span', 'gw-tag gw-outcome', outcome);
+      badge.dataset.outcome = outcome;
+      label.append(' ', badge);
+      this.node.dataset.outcome = outcome;
+      this.node.append(label);
+      const output = String(result.output ?? '');
+      if (output) {
+        const pre = make(document, 'pre', 'gw-output');
+        pre.textContent = output;
+        this.node.append(pre);
+      }
+    }
+  }
+}
+
+/** "calling name(args)" until its result comes; then the result, or the error. */
+class CallCard {
+  constructor(document, call, result) {
+    this.document = document;
+    this.call = call ?? { id: result?.id, name: result?.name, args: undefined };
+    this.result = result;
+    this.node = make(document, 'div', 'gw-part gw-call');
+  }
+
+  update(status) {
+    const { document, call, result } = this;
+    const state = callState(result, status);
+    this.node.dataset.state = state;
+    const args = argumentList(call.args);
+    const inline = args.length <= INLINE_ARGS ? args : '…';
+    const label = make(document, 'div', 'gw-part-label');
+    const badge = make(document, 'span', 'gw-tag gw-call-state', CALL_STATES[state]);
+    if (state === 'pending') badge.prepend(make(document, 'span', 'gw-spinner'));
+    label.append(badge, ' ', make(document, 'code', 'gw-call-name', `${String(call.name ?? '')}(${inline})`));
+    this.node.replaceChildren(label);
+    if (args.length > INLINE_ARGS) this.node.append(jsonBlock(document, 'gw-call-args', 'arguments', call.args));
+    if (state === 'error') {
+      this.node.append(make(document, 'div', 'gw-call-error', String(result.error)));
+    } else if (state === 'done') {
+      this.node.append(jsonBlock(document, 'gw-call-result', 'result', unwrapResult(result.response)));
+    }
+  }
+}
+
+const CALL_STATES = {
+  pending: 'calling',
+  done: 'called',
+  error: 'failed',
+  'not-called': 'not called',
+  unanswered: 'no result',
+};
+
+function callState(result, status) {
+  if (result) return result.error != null ? 'error' : 'done';
+  if (status === 'done') return 'not-called';
+  return status === 'streaming' || status === 'waiting' || status === 'retrying' || !status ? 'pending' : 'unanswered';
+}
+
+function codeBlock(document, code, language) {
+  const wrapper = make(document, 'div', 'gw-code');
+  const pre = make(document, 'pre');
+  const element = make(document, 'code');
+  const html = /^[a-z0-9_+#.-]+$/.test(language) ? highlightCode(code, language) : '';
+  if (html) {
+    element.className = `hljs language-${language}`;
+    element.append(sanitizerFor(document)(html));
+  } else {
+    element.textContent = code;
+  }
+  pre.append(element);
+  wrapper.append(pre);
+  return wrapper;
+}
+
+function jsonBlock(document, className, title, value) {
+  const box = make(document, 'div', className);
+  const pre = make(document, 'pre');
+  pre.title = title;
+  pre.textContent = prettyJson(value);
+  box.append(pre);
+  return box;
+}
+
+function imageNode(document, part) {
+  const src = imageDataUrl(part.mime_type, part.data);
+  if (src === null) {
+    return make(document, 'div', 'gw-part gw-file', `Image not shown (${String(part.mime_type ?? 'no type')}): only PNG, JPEG, GIF and WebP data is shown.`);
+  }
+  const figure = make(document, 'figure', 'gw-part gw-image');
+  const img = make(document, 'img');
+  img.alt = 'Image from the model';
+  img.src = src;
+  figure.append(img);
+  return figure;
+}
+
+function fileLine(part) {
+  const type = String(part.mime_type || 'unknown type');
+  return part.uri ? `File (${type}): ${String(part.uri)}` : `File (${type})`;
+}
+
+function outcomeWord(outcome) {
+  if (typeof outcome !== 'string' || !outcome) return 'unknown';
+  return OUTCOMES[outcome] ?? outcome.replace(/^OUTCOME_/, '').replace(/_/g, ' ').toLowerCase();
+}
+
+// The SDK reports a function's return value as {result: value}.
+function unwrapResult(response) {
+  if (response && typeof response === 'object' && !Array.isArray(response)) {
+    const keys = Object.keys(response);
+    if (keys.length === 1 && keys[0] === 'result') return response.result;
+  }
+  return response;
+}
+
+// name="x", n=2: how the call would read in Python.
+function argumentList(args) {
+  if (args === undefined || args === null) return '';
+  if (typeof args !== 'object' || Array.isArray(args)) return prettyJson(args);
+  return Object.entries(args).map(([name, value]) => `${name}=${JSON.stringify(value) ?? 'null'}`).join(', ');
+}
+
+function prettyJson(value) {
+  try {
+    return JSON.stringify(value, null, 2) ?? 'null';
+  } catch {
+    return String(value);
+  }
+}
+
+function make(document, tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const sanitizers = new WeakMap();
+
+function sanitizerFor(document) {
+  let sanitize = sanitizers.get(document);
+  if (!sanitize) sanitizers.set(document, (sanitize = createSanitizer(document.defaultView)));
+  return sanitize;
+}

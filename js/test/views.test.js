@@ -1,0 +1,142 @@
+// The anywidget glue with the answer's parts: StreamView's store and ChatView's turns and
+// live reply, driven as anywidget drives them (a model, its custom messages, commands),
+// in jsdom. The renderer bundle is the sources, handed to renderer_loader.js's cache.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { document } from './dom.js';
+
+globalThis.document = document;
+globalThis.requestAnimationFrame = (callback) => setTimeout(callback, 0);
+globalThis.cancelAnimationFrame = (id) => clearTimeout(id);
+(globalThis.__geminiWidgetsRenderers ??= new Map()).set('sources', import('../src/render.js'));
+const { default: streamView } = await import('../src/stream_view.js');
+const { default: chatView } = await import('../src/chat.js');
+
+/** An anywidget model: traits, change events, custom messages, and `_snapshot` replies. */
+function fakeWidget(traits, snapshot = () => ({ text: '', thoughts: '', parts: [], annotations: null })) {
+  const listeners = new Map();
+  const emit = (event, ...args) => (listeners.get(event) || []).forEach((f) => f(...args));
+  const asked = [];
+  const model = {
+    get: (name) => traits[name],
+    on: (event, f) => listeners.set(event, [...(listeners.get(event) || []), f]),
+    widget_manager: { get_model: async () => ({ get: (name) => ({ version: 'sources' })[name] }) },
+  };
+  return {
+    model,
+    asked,
+    el: document.createElement('div'),
+    experimental: {
+      invoke: async (name) => {
+        asked.push(name);
+        return [name === '_snapshot' ? snapshot() : {}];
+      },
+    },
+    set(name, value) {
+      traits[name] = value;
+      emit(`change:${name}`);
+    },
+    send: (message) => emit('msg:custom', message),
+  };
+}
+
+const frames = () => new Promise((resolve) => setTimeout(resolve, 10));
+let keys = 0;
+
+function streamWidget(status, snapshot) {
+  return fakeWidget({
+    _key: `k${keys++}`, _renderer: 'IPY_MODEL_r', status, stats: {}, error: '', notice: '',
+    backend: '', model_name: 'gemini-x', retry: null, can_continue: false, background: false,
+  }, snapshot);
+}
+
+const call = { kind: 'call', at: 6, id: null, name: 'lookup', args: { q: 'x' } };
+
+test('StreamView: parts stream in place; a gap in parts asks for a snapshot and goes on from it', async () => {
+  const result = { kind: 'call_result', at: 6, id: null, name: 'lookup', response: { result: 1 }, error: null };
+  const file = (type, at = 6) => ({ kind: 'file', at, mime_type: type, uri: null });
+  const notes = (query) => ({ queries: [query], sources: [], supports: [], search_entry_point: null, urls: [], citations: [] });
+  let kernel = { text: 'Hello ', thoughts: '', parts: [call, file('application/pdf')], annotations: notes('q') };
+  const widget = streamWidget('streaming', () => kernel);
+  streamView.initialize(widget);
+  widget.send({ type: 'delta', at: 0, text: 'Hello ', parts_at: 0, parts: [call] }); // before the snapshot
+  assert.deepEqual(widget.asked, ['_snapshot'], 'a model made mid-stream asks for the answer so far');
+  await frames();
+  await streamView.render(widget);
+  await frames();
+  const body = widget.el.querySelector('.gw-body');
+  const kinds = () => [...body.children].map((n) => n.className.replace('gw-part ', ''));
+  assert.deepEqual(kinds(), ['gw-segment gw-markdown', 'gw-call', 'gw-file', 'gw-notes']);
+  assert.equal(body.querySelector('.gw-queries').textContent, 'Searched for: q');
+
+  widget.send({ type: 'delta', at: 6, text: 'world', parts_at: 2, parts: [result] });
+  widget.send({ type: 'delta', at: 11, text: '!', parts_at: 1, parts: [file('application/pdf')] });
+  await frames();
+  assert.equal(body.querySelector('.gw-call').dataset.state, 'done');
+  assert.equal(body.querySelectorAll('.gw-file').length, 1, 'a repeated part is dropped');
+  assert.deepEqual([...body.querySelectorAll('.gw-segment')].map((s) => s.textContent.trim()), ['Hello', 'world!']);
+
+  // Part 3 went missing: the kernel's snapshot has it; the buffered delta goes on from there.
+  kernel = { text: 'Hello world!', thoughts: '', parts: [call, file('application/pdf'), result, file('x/3', 12)], annotations: notes('q2') };
+  widget.send({ type: 'delta', parts_at: 4, parts: [file('x/4', 12)], annotations: notes('q3') });
+  assert.deepEqual(widget.asked, ['_snapshot', '_snapshot'], 'a gap asks again');
+  await frames();
+  assert.deepEqual(kinds(), ['gw-segment gw-markdown', 'gw-call', 'gw-file', 'gw-segment gw-markdown', 'gw-file', 'gw-file', 'gw-notes']);
+  assert.deepEqual([...body.querySelectorAll('.gw-file')].map((n) => n.textContent), ['File (application/pdf)', 'File (x/3)', 'File (x/4)']);
+  assert.equal(body.querySelector('.gw-queries').textContent, 'Searched for: q3');
+  widget.send({ type: 'delta', annotations: null, stats: { output_tokens: 3, cached_tokens: 40, tool_use_tokens: 15 } });
+  await frames();
+  assert.equal(body.querySelector('.gw-notes').hidden, true);
+  assert.match(widget.el.querySelector('.gw-stats').textContent, /3 out \/ 40 cached \/ 15 tool use/);
+});
+
+test('StreamView: an unanswered call reads "not called" once the answer is done', async () => {
+  const widget = streamWidget('idle');
+  streamView.initialize(widget);
+  await streamView.render(widget);
+  widget.set('status', 'streaming');
+  widget.send({ type: 'delta', at: 0, text: 'Asking.', parts_at: 0, parts: [{ ...call, at: 7 }] });
+  await frames();
+  const card = widget.el.querySelector('.gw-call');
+  assert.equal(card.dataset.state, 'pending');
+  widget.set('status', 'done');
+  await frames();
+  assert.equal(card.dataset.state, 'not-called');
+});
+
+const turn = (fields) => ({
+  message: 'Hi', attachments: [], reply: '', thoughts: '', parts: [], annotations: null, status: 'done',
+  notice: '', error: '', stats: {}, recorded: true, can_continue: false, ...fields,
+});
+
+test('ChatView: each turn shows its parts and annotations; the live reply applies delta parts', async () => {
+  const widget = fakeWidget({
+    _renderer: 'IPY_MODEL_r', model_name: 'gemini-x', backend: '', busy: false, background: true,
+    turns: [turn({
+      reply: '😀 Paris is the capital. Done.',
+      parts: [{ kind: 'code', at: 24, language: 'PYTHON', code: 'print(1)' }, { kind: 'code_result', at: 24, outcome: 'OUTCOME_OK', output: '1' }],
+      annotations: {
+        queries: [], sources: [{ title: 'Wiki', uri: 'https://w.org/p', domain: 'w.org' }],
+        supports: [{ start: 0, end: 23, sources: [0] }], search_entry_point: null, urls: [], citations: [],
+      },
+    })],
+  });
+  await chatView.render(widget);
+  const reply = widget.el.querySelector('.gw-message.gw-model .gw-body');
+  assert.deepEqual([...reply.children].map((n) => n.className.split(' ')[1] ?? n.className), [
+    'gw-markdown', 'gw-code-run', 'gw-markdown', 'gw-notes',
+  ]);
+  assert.equal(reply.querySelector('.gw-segment').textContent.trim(), '😀 Paris is the capital.[1]');
+  assert.ok(reply.querySelector('.gw-code-run pre .gw-copy'), 'code the model ran has a Copy button');
+
+  // A reply resumed mid-stream starts with what it has, then takes deltas.
+  widget.set('busy', true);
+  widget.send({ type: 'reply_start', text: 'Calling', thoughts: '', parts: [], annotations: null });
+  widget.send({ type: 'delta', at: 7, text: ' now.', parts_at: 0, parts: [{ kind: 'call', at: 7, id: 'a', name: 'f', args: {} }] });
+  widget.send({ type: 'delta', parts_at: 1, parts: [{ kind: 'call_result', at: 12, id: 'a', name: 'f', response: {}, error: 'boom' }] });
+  await frames();
+  const live = widget.el.querySelector('.gw-message.gw-model[data-status="streaming"] .gw-body');
+  assert.deepEqual([...live.querySelectorAll('.gw-segment')].map((s) => s.textContent.trim()), ['Calling', 'now.']);
+  assert.equal(live.querySelector('.gw-call').dataset.state, 'error');
+  assert.equal(live.querySelector('.gw-call-error').textContent, 'boom');
+});
