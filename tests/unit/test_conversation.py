@@ -18,6 +18,8 @@ TURN_KEYS = {
     "attachments",
     "reply",
     "thoughts",
+    "parts",
+    "annotations",
     "status",
     "notice",
     "error",
