@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
@@ -76,7 +77,10 @@ def _annotations_markdown(annotations: Mapping[str, Any]) -> str:
             lines.append(f"{number}. [{title}]({uri})" if uri else f"{number}. {title}")
     queries = annotations.get("queries") or []
     if queries:
-        lines += ["", "*Searched for:* " + ", ".join(_code_span(q) for q in queries)]
+        # Where the live view shows Google's Search Suggestions chip (HTML, which a saved
+        # notebook cannot show safely): the same searches, as links.
+        searches = ", ".join(f"[{_escape(q)}]({_google_search(q)})" for q in queries)
+        lines += ["", f"*Search suggestions:* {searches}"]
     urls = annotations.get("urls") or []
     if urls:
         lines += ["", "**Fetched URLs**", ""]
@@ -124,6 +128,10 @@ def _code_span(text: str) -> str:
 def _escape(text: str) -> str:
     """Text that Markdown shows as written (no link, emphasis or HTML of its own)."""
     return re.sub(r"([\\`*_{}\[\]()<>#+!|~])", r"\\\1", " ".join(text.split()))
+
+
+def _google_search(query: str) -> str:
+    return "<https://www.google.com/search?q=" + urllib.parse.quote_plus(query) + ">"
 
 
 def _link_target(uri: Any) -> str | None:

@@ -21,16 +21,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CodeRun",
+    "FunctionCallRecord",
     "Grounding",
     "Support",
-    "ToolCall",
     "code_runs",
     "enum_name",
+    "function_call_records",
     "function_error",
     "images",
     "merge_grounding",
     "take_call",
-    "tool_calls",
     "unanswered_calls",
 ]
 
@@ -54,7 +54,7 @@ class CodeRun:
 
 
 @dataclass(frozen=True)
-class ToolCall:
+class FunctionCallRecord:
     """A function call and its result: the SDK's when it called your function itself,
     None when the call is yours to answer."""
 
@@ -247,19 +247,19 @@ def take_call(
     return None
 
 
-def tool_calls(placed: Sequence[PlacedPart]) -> list[ToolCall]:
-    calls: list[ToolCall] = []
+def function_call_records(placed: Sequence[PlacedPart]) -> list[FunctionCallRecord]:
+    calls: list[FunctionCallRecord] = []
     pending: list[types.FunctionCall] = []
     answered: dict[int, types.FunctionResponse] = {}
     for item in placed:
         call, reply = item.part.function_call, item.part.function_response
         if call is not None:
             pending.append(call)
-            calls.append(ToolCall(call, None, item.at))
+            calls.append(FunctionCallRecord(call, None, item.at))
         elif reply is not None and (answering := take_call(pending, reply)) is not None:
             answered[id(answering)] = reply
     return [
-        ToolCall(c.call, answered.get(id(c.call)), c.at) if id(c.call) in answered else c
+        FunctionCallRecord(c.call, answered.get(id(c.call)), c.at) if id(c.call) in answered else c
         for c in calls
     ]
 

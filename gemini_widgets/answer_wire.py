@@ -48,6 +48,21 @@ def part_json(placed: PlacedPart) -> dict[str, Any]:
             "response": _jsonable(reply.response or {}),
             "error": function_error(reply),
         }
+    if part.tool_call is not None:  # a built-in tool Gemini ran itself (search, URL context)
+        server = part.tool_call
+        name = enum_name(server.tool_type)
+        args = _jsonable(server.args or {})
+        return {"kind": "call", "at": at, "id": server.id, "name": name, "args": args}
+    if part.tool_response is not None:
+        done = part.tool_response
+        return {
+            "kind": "call_result",
+            "at": at,
+            "id": done.id,
+            "name": enum_name(done.tool_type),
+            "response": _jsonable(done.response or {}),
+            "error": None,
+        }
     blob = part.inline_data
     if blob is not None and (blob.mime_type or "").startswith("image/"):
         data = base64.b64encode(blob.data or b"").decode("ascii")

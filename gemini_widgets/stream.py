@@ -15,14 +15,14 @@ from google.genai import types
 
 from .answer_parts import (
     CodeRun,
+    FunctionCallRecord,
     Grounding,
-    ToolCall,
     code_runs,
     enum_name,
+    function_call_records,
     images,
     merge_grounding,
     take_call,
-    tool_calls,
     unanswered_calls,
 )
 from .errors import StreamError
@@ -253,10 +253,10 @@ class StreamState:
         return code_runs(self.placed_parts)
 
     @property
-    def function_calls(self) -> list[ToolCall]:
+    def function_calls(self) -> list[FunctionCallRecord]:
         """Each function call with the result the SDK sent back, or None when the call is
         yours to answer (automatic calling off, or its limit reached)."""
-        return tool_calls(self.placed_parts)
+        return function_call_records(self.placed_parts)
 
     @property
     def images(self) -> list[Any]:
@@ -456,6 +456,8 @@ def has_payload(part: types.Part) -> bool:
             "executable_code",
             "code_execution_result",
             "function_response",
+            "tool_call",  # Gemini's own tools, when the request asks to see their invocations
+            "tool_response",
         )
     )
 

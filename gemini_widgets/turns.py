@@ -7,6 +7,7 @@ The SDK keeps one ``Content`` per streamed chunk (two exchanges give ~50 entries
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,6 +137,10 @@ def message_text(message: Any) -> str:
     if isinstance(message, str):
         return message
     if isinstance(message, types.Part):
+        reply = message.function_response
+        if reply is not None:  # answering a call yourself (automatic calling off)
+            returned = json.dumps(reply.response, ensure_ascii=False, default=str)
+            return f"(result of {reply.name}: {returned})"
         return message.text or ""
     if isinstance(message, list | tuple):
         return " ".join(t for t in (message_text(m) for m in message) if t)

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gemini_widgets.answer_markdown import answer_markdown
-from gemini_widgets.answer_parts import Grounding, merge_grounding, tool_calls
+from gemini_widgets.answer_parts import Grounding, function_call_records, merge_grounding
 from gemini_widgets.answer_wire import answer_json
 from gemini_widgets.safe_markdown import without_remote_fetches
 from gemini_widgets.stream import Coalescer, StreamState, has_payload
@@ -201,7 +201,7 @@ def test_calls_pair_with_their_results_by_id_then_by_name():
         "response": {"error": "no clock here"},
         "error": "no clock here",
     }
-    assert tool_calls(state.placed_parts) == calls
+    assert function_call_records(state.placed_parts) == calls
 
 
 def test_images_are_pil_images_or_the_sdks_without_pillow(monkeypatch):
@@ -262,3 +262,36 @@ def test_max_tool_calls_sets_the_sdks_automatic_calling(limit):
     assert config.tools[0].google_search is not None and config.tools[1] is len
     afc = config.automatic_function_calling
     assert (afc.disable, afc.maximum_remote_calls) == ((True, 10) if limit == 0 else (None, 4))
+
+
+def test_gemini_tool_invocations_are_shown_as_calls_and_not_yours_to_answer():
+    state = StreamState()
+    state.feed(
+        chunk(
+            {"toolCall": {"id": "s1", "toolType": "GOOGLE_SEARCH_WEB", "args": {"q": "x"}}},
+            {"toolResponse": {"id": "s1", "toolType": "GOOGLE_SEARCH_WEB", "response": {}}},
+            {"text": "Found."},
+        )
+    )
+    kinds = [(p["kind"], p["name"]) for p in answer_json(state)["parts"]]
+    assert kinds == [("call", "GOOGLE_SEARCH_WEB"), ("call_result", "GOOGLE_SEARCH_WEB")]
+    assert state.function_calls == []
+
+
+def test_a_function_result_you_send_reads_as_the_turns_message():
+    from gemini_widgets.turns import message_text
+
+    part = types.Part.from_function_response(name="get_weather", response={"celsius": 21})
+    assert message_text([part]) == '(result of get_weather: {"celsius": 21})'
+
+
+def test_the_saved_search_suggestions_are_links_to_the_same_searches():
+    state = StreamState()
+    metadata = {"webSearchQueries": ["tour eiffel hauteur", "a](javascript:x)"]}
+    state.feed(chunk({"text": "Tall."}, groundingMetadata=metadata))
+    saved = answer_markdown(answer_json(state))
+    assert saved.endswith(
+        "*Search suggestions:* "
+        "[tour eiffel hauteur](<https://www.google.com/search?q=tour+eiffel+hauteur>), "
+        "[a\\]\\(javascript:x\\)](<https://www.google.com/search?q=a%5D%28javascript%3Ax%29>)"
+    )

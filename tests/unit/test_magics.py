@@ -245,14 +245,13 @@ def test_a_continued_chat_answer_is_recorded_whole_in_the_chat(ip, offline):
 
 def test_tools_name_functions_from_the_namespace_and_gemini_tools(ip, offline):
     ip.user_ns["get_weather"] = get_weather
-    run(ip, "%%gemini --tools get_weather,google_search --max-tool-calls 2\nWeather in Paris?")
-    tools = {
-        key: value for tool in offline.requests[-1].body["tools"] for key, value in tool.items()
-    }
-    [declared] = tools["functionDeclarations"]
+    result = run(ip, "%%gemini --tools get_weather --max-tool-calls 2\nWeather in Paris?")
+    [declared] = offline.requests[0].body["tools"][0]["functionDeclarations"]
     assert declared["name"] == "get_weather"
     assert declared["description"] == "The weather in a city, now."
-    assert tools["googleSearch"] == {}
+    assert result.function_calls[0].result == get_weather("Paris")
+    run(ip, "%%gemini --tools google_search,url_context\nSee https://example.com/a")
+    assert offline.requests[-1].body["tools"] == [{"googleSearch": {}}, {"urlContext": {}}]
     with pytest.raises(UsageError) as caught:
         run(ip, "%%gemini --tools get_wether\nhi")
     assert str(caught.value).splitlines()[0] == (
