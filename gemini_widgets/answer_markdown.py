@@ -15,7 +15,7 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["answer_markdown"]
+__all__ = ["annotations_markdown", "answer_markdown", "part_markdown"]
 
 _OUTCOMES = {
     "OUTCOME_OK": "ok",
@@ -35,14 +35,16 @@ def answer_markdown(answer: Mapping[str, Any]) -> str:
         # A result learnt late (a chat's function results) sits with its call.
         for part in sorted(parts, key=lambda p: p.get("at", 0)):
             at = min(max(part.get("at", 0), shown), len(text))
-            pieces += [text[shown:at].strip("\n"), _part_markdown(part)]
+            pieces += [text[shown:at].strip("\n"), part_markdown(part)]
             shown = at
         pieces.append(text[shown:].strip("\n"))
-    pieces.append(_annotations_markdown(answer.get("annotations") or {}))
+    pieces.append(annotations_markdown(answer.get("annotations") or {}))
     return "\n\n".join(piece for piece in pieces if piece.strip())
 
 
-def _part_markdown(part: Mapping[str, Any]) -> str:
+def part_markdown(part: Mapping[str, Any]) -> str:
+    """One non-text part (``part_json``) as a Markdown block; '' for a kind it does not know.
+    An image is inline, as a ``data:`` URL: a terminal shows a line instead (``text_views``)."""
     kind = part.get("kind")
     if kind == "code":
         language = (part.get("language") or "").lower()
@@ -66,7 +68,8 @@ def _part_markdown(part: Mapping[str, Any]) -> str:
     return ""
 
 
-def _annotations_markdown(annotations: Mapping[str, Any]) -> str:
+def annotations_markdown(annotations: Mapping[str, Any]) -> str:
+    """Sources, searches, fetched URLs and quoted sources (``annotations_json``), or ''."""
     lines: list[str] = []
     sources = annotations.get("sources") or []
     if sources:

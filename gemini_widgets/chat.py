@@ -4,6 +4,11 @@ Re-running the cell that made a chat restores its conversation: conversations ar
 kernel under a key, by default the id of the cell that made them (JupyterLab and Notebook 7
 send it with every execution); ``key=`` overrides it, and ``%%gemini --chat KEY`` goes on
 with the same conversation.
+
+Where no widget front end runs (``text_views.front_end``: a terminal, a script), the chat is
+not shown: each reply sent from Python is printed as it streams by a ``TextView``, the sink
+of that reply. The ``ChatView`` is still made (the conversation's view, as everywhere), but
+never displayed.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from .retry import RetrySetting
 from .setting_keywords import takes_settings
 from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, build_config, stream_options
 from .stream import StreamState
+from .text_views import TextView, front_end
 from .turns import Turn
 from .widgets.chat_view import ChatView
 
@@ -74,6 +80,9 @@ class Chat:
         turns = [turn.to_json() for turn in self.conversation.turns]
         self.view = ChatView(self, model_name=model, backend=label, turns=turns)
         self.conversation.views = [self.view]  # an earlier run's view of it stops updating
+        self._printer = TextView() if front_end() == "text" else None
+        """Prints each reply where no widget can show it (the replies' sink, not a view, so
+        ``conversation.views`` stays the one ChatView)."""
         if self.key:
             conversations[self.key] = self.conversation
 
@@ -108,7 +117,7 @@ class Chat:
         ``message`` is text or anything the SDK takes as a message (Parts, images);
         ``attachments`` are more parts sent with it.
         """
-        return self.conversation.send(message, attachments=attachments)
+        return self.conversation.send(message, attachments=attachments, sink=self._printer)
 
     async def send_async(self, message: Any, *, attachments: Sequence[Any] = ()) -> StreamState:
         """``send`` for async code: the kernel stays free while the reply streams."""
@@ -137,7 +146,7 @@ class Chat:
         why it cannot, or None."""
         refused = self.conversation.why_not_continue()
         if refused is None:
-            self.conversation.start_continuation()
+            self.conversation.start_continuation(sink=self._printer)
         return refused
 
     def clear(self) -> None:
@@ -168,7 +177,7 @@ class Chat:
             return "Type a message first."
         parts = [types.Part.from_bytes(data=data, mime_type=mime) for _, mime, data in attachments]
         labels = [name for name, _, _ in attachments]
-        self.conversation.start(text, attachments=parts, labels=labels)
+        self.conversation.start(text, attachments=parts, labels=labels, sink=self._printer)
         return None
 
     def streaming_answer(self) -> StreamState | None:
@@ -180,6 +189,9 @@ class Chat:
         return self.conversation.task
 
     def _ipython_display_(self) -> None:
+        if self._printer is not None:  # a terminal: no widget, and never its repr
+            print(repr(self))
+            return
         from IPython.display import display
 
         display(self.view)

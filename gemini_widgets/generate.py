@@ -1,10 +1,11 @@
-"""``stream()``: prompt in, a live StreamView out, the result returned. One call does it all."""
+"""``stream()``: prompt in, a live StreamView out (or the answer printed, where no widget can
+be shown: ``text_views``), the result returned. One call does it all."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from google import genai
 from google.genai import types
@@ -22,7 +23,10 @@ from .settings import (
     stream_options,
 )
 from .stream import StreamState
-from .widgets import StreamView
+from .text_views import TextView, front_end
+
+if TYPE_CHECKING:  # imported when shown: a script that prints its answers loads no widgets
+    from .widgets import StreamView
 
 __all__ = ["BackgroundStream", "run_in_view", "shown_view", "stream"]
 
@@ -31,7 +35,7 @@ __all__ = ["BackgroundStream", "run_in_view", "shown_view", "stream"]
 class BackgroundStream:
     """A stream running as a task on the kernel's loop: stop it, await it, or read it."""
 
-    view: StreamView
+    view: StreamView | TextView
     task: asyncio.Task[StreamState]
 
     def stop(self) -> None:
@@ -70,12 +74,16 @@ def stream(
     client: genai.Client | None = None,
     config: types.GenerateContentConfig | dict[str, Any] | None = None,
     background: bool = False,
-    view: StreamView | None = None,
+    view: StreamView | TextView | None = None,
     retry: RetrySetting = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     **settings: Any,
 ) -> StreamState | BackgroundStream:
     """Stream ``contents`` from Gemini into a new StreamView and return the result.
+
+    Where no widget can be shown (plain ``python``, terminal IPython, a pipe) the answer is
+    printed as it streams instead (``text_views.front_end``; ``GEMINI_WIDGETS_DISPLAY=text``
+    or ``widget`` chooses); the result is the same.
 
     ``contents`` is anything ``generate_content_stream`` takes: text, ``types.Part``,
     images, bytes parts, PIL images, a list of them. ``settings`` are the short names of
@@ -104,22 +112,29 @@ def stream(
     )
 
 
-def shown_view(model: str, client: genai.Client | None) -> tuple[StreamView, genai.Client]:
-    """A displayed StreamView labelled with the backend that answers, and its client."""
-    from IPython.display import display
-
+def shown_view(
+    model: str, client: genai.Client | None
+) -> tuple[StreamView | TextView, genai.Client]:
+    """A displayed StreamView labelled with the backend that answers, and its client; a
+    ``TextView`` that prints the answer where no widget front end runs."""
     if client is None:
         client = get_client()  # first: it starts the offline server the label names
         backend = current_backend().label
     else:
         backend = "custom client"
+    if front_end() == "text":
+        return TextView(backend=backend), client
+    from IPython.display import display
+
+    from .widgets import StreamView
+
     view = StreamView(model=model, backend=backend)
     display(view)
     return view, client
 
 
 def run_in_view(
-    view: StreamView, request: StreamRequest, options: StreamOptions, *, background: bool
+    view: StreamView | TextView, request: StreamRequest, options: StreamOptions, *, background: bool
 ) -> StreamState | BackgroundStream:
     """Run ``request`` into ``view`` on a runner of its own: the answer when it ends, or a
     ``BackgroundStream`` at once."""

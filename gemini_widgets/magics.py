@@ -1,10 +1,11 @@
 """``%%gemini`` and ``%gemini``: a cell to Gemini, streamed, with every generation setting.
 
 Thin by design: options -> ``settings.build_config`` -> ``client.get_client`` -> the SDK
-stream -> a ``StreamView``. Defaults are traitlets config (``%config GeminiMagics.model``,
-``ipython_config.py``), validated with the same checks as every other front end. The
-generation options and their defaults are made from ``settings.SETTINGS`` by
-``magic_options``; the options declared here are the magic's own.
+stream -> a ``StreamView`` (in terminal IPython, a ``TextView`` that prints the answer).
+Defaults are traitlets config (``%config GeminiMagics.model``, ``ipython_config.py``),
+validated with the same checks as every other front end. The generation options and their
+defaults are made from ``settings.SETTINGS`` by ``magic_options``; the options declared
+here are the magic's own.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .request import StreamRequest
 from .runner import ContinueRefused
 from .settings import DEFAULT_MODEL, SettingsError, StreamOptions, build_config
 from .stream import StreamState
+from .text_views import TextView
 from .widgets import StreamView
 
 __all__ = ["GeminiMagics", "load_ipython_extension"]
@@ -57,7 +59,7 @@ class GeminiMagics(Magics, SettingDefaults):
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
-        self.last_view: StreamView | None = None
+        self.last_view: StreamView | TextView | None = None
         """The newest answer's view: ``%gemini continue`` continues it."""
 
     @traitlets.validate("model")
@@ -145,7 +147,7 @@ class GeminiMagics(Magics, SettingDefaults):
     def _run_chat(
         self,
         name: str,
-        view: StreamView,
+        view: StreamView | TextView,
         client: Any,
         model: str,
         contents: list[Any],
@@ -165,13 +167,14 @@ class GeminiMagics(Magics, SettingDefaults):
         return conversation.send(contents, config=config, sink=view)
 
     def _finish(self, result: StreamState, args: Any) -> StreamState:
-        if result.parse_error:
+        printed = isinstance(self.last_view, TextView)  # the answer and its notice are out
+        if result.parse_error and not printed:
             print(f"gemini: {result.parse_error}")
         answer_format = args.format or self.format
         if answer_format == "code" and result.text and self.shell is not None:
             code = first_code_block(result.text) or result.text
             self.shell.set_next_input(code, replace=False)
-        elif answer_format == "text" and result.text:
+        elif answer_format == "text" and result.text and not printed:
             print(result.text)
         if args.output:
             self.shell.user_ns[args.output] = result

@@ -23,6 +23,7 @@ CORE = (
     "gemini_widgets.turns",
     "gemini_widgets.settings",
     "gemini_widgets.client",
+    "gemini_widgets.text_views",
     "gemini_widgets.offline",
 )
 
