@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+# Installed with IPython on every POSIX system; not (yet) named in the dev extra.
 pexpect = pytest.importorskip("pexpect")
 
 PYTHON = Path(sys.executable)
@@ -54,8 +55,12 @@ class Terminal:
         """What was written, escape sequences and carriage returns removed."""
         return _ESCAPES.sub("", self._written.getvalue()).replace("\r", "")
 
-    def expect(self, pattern: object) -> None:
+    def expect(self, pattern: str) -> None:
         self.child.expect(pattern)
+
+    def expect_exit(self) -> None:
+        """Until the program has ended and everything it wrote is read."""
+        self.child.expect(pexpect.EOF)
 
     def close(self) -> None:
         if self.child.isalive():

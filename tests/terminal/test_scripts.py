@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pexpect
 import pytest
 
 PYTHON = Path(sys.executable)
@@ -38,7 +37,7 @@ def script(tmp_path: Path) -> Path:
 
 def test_a_script_prints_the_answer_on_a_terminal(spawn, script):
     terminal = spawn(PYTHON, str(script))
-    terminal.expect(pexpect.EOF)
+    terminal.expect_exit()
     terminal.child.close()
     assert terminal.child.exitstatus == 0
     lines = terminal.screen.splitlines()
@@ -52,7 +51,7 @@ def test_text_is_on_the_terminal_before_the_stream_ends(spawn, script):
     assert terminal.child.isalive() and "two" not in terminal.screen
     terminal.child.sendintr()  # Ctrl-C
     terminal.expect("gemini: Stopped; the partial answer is kept.")
-    terminal.expect(pexpect.EOF)
+    terminal.expect_exit()
     assert re.search(
         r"\none (\^C)?\ngemini: Stopped; the partial answer is kept\.\n", terminal.screen
     )
@@ -62,7 +61,7 @@ def test_text_is_on_the_terminal_before_the_stream_ends(spawn, script):
 def test_a_dropped_stream_is_one_error_line_and_the_kept_text(spawn, script, tmp_path):
     # stdout on the pty, stderr in a file: which line went where.
     terminal = spawn(Path("/bin/sh"), "-c", f'exec "{PYTHON}" "{script}" --drop 2>err.txt')
-    terminal.expect(pexpect.EOF)
+    terminal.expect_exit()
     assert terminal.screen == "one two \n"
     err = (tmp_path / "err.txt").read_text(encoding="utf-8").splitlines()
     errors = [line for line in err if line.startswith("gemini:")]

@@ -7,8 +7,6 @@ import re
 import sys
 from pathlib import Path
 
-import pexpect
-
 IPYTHON = Path(sys.executable).parent / "ipython"
 ARM = (
     "from gemini_widgets.client import offline_server; from gemini_widgets.offline import Fault;"
@@ -55,7 +53,7 @@ def test_terminal_ipython_prints_answers_as_they_stream(spawn):
     ipython.expect(r"In \[7\]:")
     assert "\nOut[6]: <Chat gemini-2.5-flash, 1 exchanges>\n" in ipython.screen
     ipython.child.sendline("exit")
-    ipython.expect(pexpect.EOF)
+    ipython.expect_exit()
 
     screen = ipython.screen
     assert "<StreamView" not in screen and "<ChatView" not in screen
