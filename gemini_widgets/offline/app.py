@@ -24,6 +24,7 @@ from .faults import FAULT_HEADER, Fault, FaultQueue, apply_fault, fault_error, s
 from .function_calls import check_signatures
 from .pacing import Pacing
 from .responders import DemoResponder, Reply, ScriptedResponder
+from .tools import check_tool_combination
 from .wire import (
     ApiError,
     ParsedRequest,
@@ -222,6 +223,7 @@ class ActionHandler(_GeminiHandler):
         request = parse_generate_request(model.name, loads_body(self.request.body))
         if action != "countTokens":
             check_input_tokens(request, model.input_token_limit)
+            check_tool_combination(request, model.name)
             check_signatures(request, model.name)
         fault = self._fault_for(request)
         if fault.status is not None:

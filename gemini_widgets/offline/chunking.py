@@ -192,6 +192,8 @@ def _part_tokens(part: dict[str, Any]) -> int:
         return count_tokens(part["text"])
     if "inlineData" in part:
         return IMAGE_TOKENS
+    if "toolResponse" in part:
+        return 0  # what a built-in tool returned: counted as tool use, not as output
     # A call's name and arguments, code, its output: counted as the JSON they are.
     return count_tokens(json.dumps({k: v for k, v in part.items() if k != "thoughtSignature"}))
 

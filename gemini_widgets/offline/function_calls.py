@@ -4,9 +4,12 @@ A prompt is answered with ``functionCall`` parts: the declaration whose name, de
 parameters share the most words with the prompt (several when the prompt names several
 places, or each of several functions by name: parallel calls), honouring
 ``functionCallingConfig`` (``NONE`` never calls, ``ANY`` always does, ``allowedFunctionNames``).
-Arguments are valid for the declared schema (``schema_answer.py`` writes them) and taken
-from the prompt where it says them: a place for a ``city``/``location`` string, its numbers
-for number parameters in order, an ``enum`` value it names.
+Arguments are valid for the declared schema and take the values the prompt names
+(``call_arguments.py``).
+
+A follow-up in a chat ("And in Oslo?" after "What's the weather in Paris?") names no
+function: as Gemini reads it from the conversation, the earlier user turns (the latest first)
+choose the function, and the last turn gives the values it names, the earlier one the rest.
 
 Once the caller sends ``functionResponse`` parts, the answer is text that uses what each
 function returned, or says that the call failed for an ``{"error": ...}`` response (what the
@@ -23,26 +26,34 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import string
 from typing import Any
 
 from google.genai import types
 
-from .code_execution import numbers_in
-from .demo_reading import SKIPPED
-from .schema_answer import answer_for_schema, get
+from .call_arguments import (
+    call_arguments,
+    name_words,
+    names_a_value,
+    place_parameters,
+    places,
+    schema_of,
+    stems,
+)
+from .demo_reading import READ_AT_MOST
+from .schema_answer import get
 from .tools import RequestTools
-from .wire import ApiError, ParsedRequest
+from .wire import ApiError, ParsedRequest, parts_text
 
-__all__ = ["check_signatures", "function_calls", "function_responses", "results_answer"]
+__all__ = [
+    "check_signatures",
+    "fits_a_declaration",
+    "function_calls",
+    "function_responses",
+    "results_answer",
+    "turn_start",
+]
 
-_WORD = re.compile(r"[a-z0-9]+")
-_PLACE_PARAM = re.compile(r"city|location|place|town|country|destination|region|where", re.I)
-_CODE_PARAM = re.compile(r"symbol|ticker|code", re.I)
-_CODE = re.compile(r"\b[A-Z]{2,6}\b")  # GOOG, USD, LAX
-# A run of capitalised words that is not the first word of a sentence: "Paris", "New York".
-_PLACE = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*)")
 _MAX_CALLS = 4
 
 
@@ -54,33 +65,49 @@ def function_calls(
     prompt = request.prompt_text
     if not functions or not prompt.strip():
         return []
-    words = _stems(prompt)
-    ranked = sorted(functions, key=lambda f: -_score(f, words, prompt))
-    if _score(ranked[0], words, prompt) == 0 and tools.mode != "ANY":
-        return []
-    # Functions the prompt names (a word of the name), each for its own words: parallel.
-    named = [f for f in ranked if _name_words(f) & words]
-    chosen, claimed = [], set()
-    for function in named or ranked[:1]:
-        if chosen and not _name_words(function) & (words - claimed):
-            continue
-        chosen.append(function)
-        claimed |= _name_words(function) & words
-    chosen.sort(key=lambda f: _first_mention(f, prompt))
+    # With Gemini's own tools at hand, a place alone is searched rather than a function's.
+    by_place = not tools.built_in
+    chosen, asked = _choose(functions, prompt, tools.mode, by_place=by_place), prompt
+    if not fits_a_declaration(prompt, functions):  # a follow-up: "And in Oslo?"
+        for earlier in _earlier_questions(request):
+            if fits_a_declaration(earlier, functions):
+                picked = _choose(functions, earlier, "AUTO", by_place=by_place)
+                if any(names_a_value(prompt, f) for f in picked):
+                    chosen, asked = picked, earlier
+                break
     calls: list[dict[str, Any]] = []
     for index, function in enumerate(chosen):
-        places = _places(prompt, function)
+        found = places(prompt, function) or (places(asked, function) if asked != prompt else [])
         # One function, several places: a call for each. Several functions: a place each.
-        mine = places if len(chosen) == 1 else places[index : index + 1]
-        for place in mine[:_MAX_CALLS] if _takes_place(function) and mine else [None]:
-            call: dict[str, Any] = {
-                "name": function.name,
-                "args": _args(function, prompt, place, rng),
-            }
+        # A function that takes two places (from, to) takes them in one call.
+        mine = found if len(chosen) == 1 else found[index : index + 1]
+        fans_out = len(place_parameters(function)) == 1 and bool(mine)
+        for place in mine[:_MAX_CALLS] if fans_out else [None]:
+            args = call_arguments(
+                function,
+                prompt,
+                place,
+                rng,
+                earlier=asked if asked != prompt else None,
+                reserved=found if fans_out else [],  # the other calls' places
+            )
+            call: dict[str, Any] = {"name": function.name, "args": args}
             if with_ids:
                 call["id"] = "".join(rng.choices(string.ascii_lowercase + string.digits, k=8))
             calls.append({"functionCall": call})
     return calls[:_MAX_CALLS]
+
+
+def fits_a_declaration(
+    text: str, functions: list[types.FunctionDeclaration], *, by_name: bool = False
+) -> bool:
+    """Whether ``text`` shares a word with a declaration's name, description or parameters
+    (a place alone does not make "And in Oslo?" a question about the weather); ``by_name``:
+    with a declaration's name ("weather" for ``get_weather``)."""
+    words = stems(text)
+    if by_name:
+        return any(name_words(f) & words for f in functions)
+    return any(_word_score(f, words) for f in functions)
 
 
 def function_responses(request: ParsedRequest) -> list[types.FunctionResponse]:
@@ -95,7 +122,7 @@ def results_answer(request: ParsedRequest) -> str:
     """Markdown that uses each function's result, or says its call failed."""
     calls = [
         p.function_call
-        for c in request.contents[_turn_start(request.contents) :]
+        for c in request.contents[turn_start(request.contents) :]
         if c.role == "model"
         for p in c.parts or []
         if p.function_call
@@ -127,7 +154,7 @@ def check_signatures(request: ParsedRequest, model_name: str) -> None:
         return
     contents = request.contents
     signed_step = False
-    for index in range(_turn_start(contents), len(contents)):
+    for index in range(turn_start(contents), len(contents)):
         content = contents[index]
         if content.role != "model":
             signed_step = False
@@ -148,127 +175,64 @@ def check_signatures(request: ParsedRequest, model_name: str) -> None:
 # -- choosing ---------------------------------------------------------------------------------
 
 
-def _stems(text: str) -> set[str]:
-    words = (w.removesuffix("s") for w in _WORD.findall(text.lower()))
-    return {w for w in words if len(w) > 2 and w not in SKIPPED}
+def _choose(
+    functions: list[types.FunctionDeclaration], prompt: str, mode: str, *, by_place: bool
+) -> list[types.FunctionDeclaration]:
+    """The declarations that answer ``prompt``, in the order it mentions them; ``by_place``:
+    a place the prompt names counts for a function that takes one."""
+    words = stems(prompt)
+    ranked = sorted(functions, key=lambda f: -_score(f, words, prompt, by_place))
+    if _score(ranked[0], words, prompt, by_place) == 0 and mode != "ANY":
+        return []
+    # Functions the prompt names (a word of the name), each for its own words: parallel.
+    named = [f for f in ranked if name_words(f) & words]
+    chosen: list[types.FunctionDeclaration] = []
+    claimed: set[str] = set()
+    for function in named or ranked[:1]:
+        if chosen and not name_words(function) & (words - claimed):
+            continue
+        chosen.append(function)
+        claimed |= name_words(function) & words
+    chosen.sort(key=lambda f: _first_mention(f, prompt))
+    return chosen
 
 
-def _name_words(function: types.FunctionDeclaration) -> set[str]:
-    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", function.name or "").replace("_", " ")
-    return _stems(spaced)
-
-
-def _score(function: types.FunctionDeclaration, words: set[str], prompt: str) -> int:
+def _word_score(function: types.FunctionDeclaration, words: set[str]) -> int:
     """Three for each word of the name the prompt uses, one for each of the description's
-    and the parameters' names, one for a place when the function takes one."""
-    params = " ".join((get(_schema(function) or {}, "properties") or {}).keys())
-    described = _stems(f"{function.description or ''} {params}") - _name_words(function)
-    place = _takes_place(function) and bool(_places(prompt, function))
-    return 3 * len(_name_words(function) & words) + len(described & words) + place
+    and the parameters' names."""
+    params = " ".join((get(schema_of(function) or {}, "properties") or {}).keys())
+    described = stems(f"{function.description or ''} {params}") - name_words(function)
+    return 3 * len(name_words(function) & words) + len(described & words)
+
+
+def _score(
+    function: types.FunctionDeclaration, words: set[str], prompt: str, by_place: bool
+) -> int:
+    """The words shared, and one for a place when the function takes one."""
+    place = by_place and bool(place_parameters(function)) and bool(places(prompt, function))
+    return _word_score(function, words) + place
 
 
 def _first_mention(function: types.FunctionDeclaration, prompt: str) -> int:
     low = prompt.lower()
-    found = [low.find(w) for w in _name_words(function) if w in low]
+    found = [low.find(w) for w in name_words(function) if w in low]
     return min(found, default=len(prompt))
 
 
-def _schema(function: types.FunctionDeclaration) -> dict[str, Any] | None:
-    if function.parameters_json_schema is not None:
-        return function.parameters_json_schema
-    if function.parameters is not None:
-        return function.parameters.model_dump(mode="json", exclude_none=True)
-    return None
-
-
-# -- arguments --------------------------------------------------------------------------------
-
-
-def _places(prompt: str, function: types.FunctionDeclaration) -> list[str]:
-    """Capitalised names in the prompt that are not a word of the function's name or one of
-    its enum values ("in Paris, in Celsius": Paris)."""
-    properties = (get(_schema(function) or {}, "properties") or {}).values()
-    enums = {
-        str(v).lower() for n in properties if isinstance(n, dict) for v in get(n, "enum") or []
-    }
-    taken = SKIPPED | enums | _name_words(function)
-    found = (m.group(1) for m in _PLACE.finditer(prompt.strip()))
-    return list(dict.fromkeys(p for p in found if not {p.lower(), *_stems(p)} & taken))
-
-
-def _takes_place(function: types.FunctionDeclaration) -> bool:
-    properties = get(_schema(function) or {}, "properties") or {}
-    return any(_PLACE_PARAM.search(name) for name in properties)
-
-
-def _args(
-    function: types.FunctionDeclaration, prompt: str, place: str | None, rng: random.Random
-) -> dict[str, Any]:
-    """Schema-valid arguments, with the values the prompt names where they fit."""
-    schema = _schema(function)
-    if not schema:
-        return {}  # Gemini sends empty args; the SDK only calls a function whose args are set
-    args = answer_for_schema(schema, rng, prompt)
-    if not isinstance(args, dict):
-        return {}
-    numbers = numbers_in(prompt)
-    for name, node in (get(schema, "properties") or {}).items():
-        if not isinstance(node, dict) or "$ref" in node:
-            continue
-        value = _from_prompt(name, node, prompt, place, numbers)
-        if value is not None:
-            args[name] = value
-    return args
-
-
-def _from_prompt(
-    name: str, node: dict[str, Any], prompt: str, place: str | None, numbers: list[Any]
-) -> Any:
-    """The value the prompt gives for one parameter, if it fits the parameter's schema."""
-    kinds = node.get("type") or []
-    kind = next((str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])
-                 if str(k).lower() != "null"), "")  # fmt: skip
-    enum = get(node, "enum")
-    if enum:
-        named = [
-            v
-            for v in enum
-            if isinstance(v, str) and re.search(rf"\b{re.escape(v)}\b", prompt, re.I)
-        ]
-        return named[0] if named else None
-    if kind == "string" and not get(node, "pattern"):
-        value = place if _PLACE_PARAM.search(name) else None
-        if _CODE_PARAM.search(name):
-            value = next(iter(_CODE.findall(prompt)), None)
-        low, high = get(node, "min_length") or 0, get(node, "max_length")
-        fits = value and len(value) >= low and (high is None or len(value) <= high)
-        return value if fits else None
-    if kind in ("number", "integer") and numbers:
-        value = numbers[0]
-        if kind == "integer" and value != int(value):
-            return None
-        if not _within(value, node):
-            return None
-        numbers.pop(0)
-        return int(value) if kind == "integer" else value
-    return None
-
-
-def _within(value: float, node: dict[str, Any]) -> bool:
-    low, high = get(node, "minimum"), get(node, "maximum")
-    above, below = get(node, "exclusive_minimum"), get(node, "exclusive_maximum")
-    return (
-        (low is None or value >= low)
-        and (high is None or value <= high)
-        and (not isinstance(above, (int, float)) or isinstance(above, bool) or value > above)
-        and (not isinstance(below, (int, float)) or isinstance(below, bool) or value < below)
-    )
+def _earlier_questions(request: ParsedRequest) -> list[str]:
+    """The text of the user turns before the last one, the latest first."""
+    asked = [
+        parts_text(c.parts or [])[:READ_AT_MOST]
+        for c in request.contents
+        if c.role != "model" and not _only_results(c)
+    ]
+    return [text for text in reversed(asked[:-1]) if text.strip()]
 
 
 # -- results ----------------------------------------------------------------------------------
 
 
-def _turn_start(contents: list[types.Content]) -> int:
+def turn_start(contents: list[types.Content]) -> int:
     """Where the current turn starts: after the last user turn that is not function results."""
     asked = (i for i, c in enumerate(contents) if c.role != "model" and not _only_results(c))
     return max(asked, default=-1) + 1

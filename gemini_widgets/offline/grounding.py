@@ -13,7 +13,8 @@ differ wherever it matters. The Gemini API leaves ``web.domain`` out (the SDK: "
 in Gemini API") and titles a page by its domain: so does this.
 
 Nothing is searched. The pages are made up, on the ``.example`` top-level domain (reserved by
-RFC 2606, it never resolves), so no viewer or test can fetch them.
+RFC 2606, it never resolves), so no viewer or test can fetch them. What the text is about and
+the queries come from ``search_topic.py``.
 """
 
 from __future__ import annotations
@@ -25,10 +26,9 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from .chunking import Answer, split_into_pieces
-from .demo_reading import keywords, topic_of
-from .wire import ParsedRequest
+from .search_topic import search_topic
 
-__all__ = ["grounded_answer", "search_queries"]
+__all__ = ["grounded_answer", "search_results"]
 
 _SITES = ("encyclopedia.example", "news.example", "university.example", "reference.example",
           "library.example", "science.example")  # fmt: skip
@@ -36,19 +36,17 @@ _NON_ASCII = re.compile(r"\S*[^\x00-\x7f]\S*")
 Sentence = tuple[str, list[int]]  # the text, and the sources (indices) that support it
 
 
-def grounded_answer(request: ParsedRequest, rng: random.Random, lead: str = "") -> Answer:
-    """Text about the prompt with its sources; ``lead`` (Markdown) comes first, unsupported."""
-    prompt = request.prompt_text
-    topic = topic_of(prompt) or " ".join(keywords(prompt, 3)) or prompt.strip()[:60] or "this"
-    queries = search_queries(prompt, topic)
+def grounded_answer(prompt: str, rng: random.Random, lead: str = "") -> Answer:
+    """Text about ``prompt`` with its sources; ``lead`` (Markdown) comes first, unsupported."""
+    topic = search_topic(prompt)
     sites = rng.sample(_SITES, 3)
-    slug = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-") or "article"
-    sources = [{"web": {"uri": f"https://{site}/{slug}", "title": site}} for site in sites]
+    metadata = _search_metadata(topic.queries, topic.bare, sites)
     said = _NON_ASCII.findall(prompt)[:6]
     paragraphs: list[list[Sentence]] = [
         [
-            (f"{topic[:1].upper() + topic[1:]} is described in detail by {sites[0]}, which "
-             "covers its background and how it developed.", [0]),
+            # Worded so that any noun phrase fits: "the Eiffel Tower", "tides", "line length".
+            (f"A detailed article on {topic.phrase} at {sites[0]} covers the background and "
+             "how it came to be.", [0]),
             (f"Recent coverage on {sites[1]} focuses on what has changed lately and why it "
              "matters.", [1]),
         ],
@@ -64,23 +62,36 @@ def grounded_answer(request: ParsedRequest, rng: random.Random, lead: str = "") 
         "_Grounded by the offline demo server: nothing was searched and the sources are made up._"
     )
     text, supports = _write(lead, paragraphs, footer, rng)
-    metadata = {
-        "webSearchQueries": queries,
-        "searchEntryPoint": {"renderedContent": _search_chip(queries)},
-        "groundingChunks": sources,
-        "groundingSupports": supports,
-    }
+    metadata["groundingSupports"] = supports
     return Answer(
         pieces=split_into_pieces(text, rng),
         metadata={"groundingMetadata": metadata},
-        tool_prompt_tokens=sum(rng.randint(90, 160) for _ in sources),
+        tool_prompt_tokens=_result_tokens(sites, rng),
     )
 
 
-def search_queries(prompt: str, topic: str) -> list[str]:
-    """What Gemini would have searched: the topic, and the topic with the prompt's key words."""
-    words = [w for w in keywords(prompt, 4) if w.lower() not in topic.lower()]
-    return list(dict.fromkeys([topic, f"{topic} {' '.join(words[:2])}".strip()]))
+def search_results(prompt: str, rng: random.Random) -> tuple[dict[str, Any], int]:
+    """A search with no text written yet (a function is called next): the candidate's
+    ``groundingMetadata`` without supports, and what the results cost as input."""
+    topic = search_topic(prompt)
+    sites = rng.sample(_SITES, 3)
+    metadata = _search_metadata(topic.queries, topic.bare, sites)
+    return {"groundingMetadata": metadata}, _result_tokens(sites, rng)
+
+
+def _search_metadata(queries: list[str], about: str, sites: list[str]) -> dict[str, Any]:
+    """``groundingMetadata`` without supports: the queries, the pages found on ``sites``
+    and the Search Suggestions chip."""
+    slug = re.sub(r"[^a-z0-9]+", "-", about.lower()).strip("-") or "article"
+    return {
+        "webSearchQueries": queries,
+        "searchEntryPoint": {"renderedContent": _search_chip(queries)},
+        "groundingChunks": [{"web": {"uri": f"https://{s}/{slug}", "title": s}} for s in sites],
+    }
+
+
+def _result_tokens(sites: list[str], rng: random.Random) -> int:
+    return sum(rng.randint(90, 160) for _ in sites)
 
 
 def _write(

@@ -193,7 +193,7 @@ TIME = types.FunctionDeclaration(
 
 
 def call_with(
-    client: genai.Client, model: str, prompt: str, **config: Any
+    client: genai.Client, model: str, prompt: str | list[types.Content], **config: Any
 ) -> list[types.GenerateContentResponse]:
     tools = config.pop("tools", [types.Tool(function_declarations=[FORECAST, BOOKING, TIME])])
     return list(
@@ -288,3 +288,112 @@ def test_gemini_3_refuses_a_call_sent_back_without_its_signature(client):
             model=model, contents=history_with_call(signature), config=config
         )
         assert "09:30" in response.text
+
+
+# ---- the values a prompt names ------------------------------------------------------------
+
+
+def declared(name: str, description: str, **properties: Any) -> types.Tool:
+    schema = {"type": "object", "properties": properties, "required": list(properties)}
+    return types.Tool(
+        function_declarations=[
+            types.FunctionDeclaration(
+                name=name, description=description, parameters_json_schema=schema
+            )
+        ]
+    )
+
+
+STRING = {"type": "string"}
+
+
+@pytest.mark.parametrize(
+    ("tool", "prompt", "args"),
+    [
+        (declared("get_exchange_rate", "The exchange rate of a currency.", currency=STRING),
+         "What is the exchange rate for USD?", {"currency": "USD"}),
+        (declared("get_exchange_rate", "The exchange rate of a currency.", currency=STRING),
+         "What is the exchange rate for dollars?", {"currency": "dollars"}),
+        (declared("convert", "Convert money.", amount={"type": "number"},
+                  from_currency=STRING, to_currency=STRING),
+         "Convert 100 USD to EUR", {"amount": 100, "from_currency": "USD", "to_currency": "EUR"}),
+        (declared("find_flights", "Find flights.", origin=STRING, destination=STRING,
+                  date=STRING),
+         "Find flights from Paris to New York on 2025-06-01",
+         {"origin": "Paris", "destination": "New York", "date": "2025-06-01"}),
+        (declared("search_web", "Search the web.", query=STRING),
+         'Search the web for "best ramen in Tokyo"', {"query": "best ramen in Tokyo"}),
+        (declared("search_web", "Search the web.", query=STRING),
+         "Search the web for the history of Rome", {"query": "history of Rome"}),
+        (declared("send_email", "Send an email.", to=STRING, subject=STRING),
+         "Email ada@example.com about the launch party",
+         {"to": "ada@example.com", "subject": "launch party"}),
+        (declared("fetch_page", "Fetch a web page.", url=STRING),
+         "Fetch https://example.com/docs and summarise it", {"url": "https://example.com/docs"}),
+        (declared("get_order_status", "The status of an order.", order_id=STRING),
+         "Where is my order 48213?", {"order_id": "48213"}),
+    ],
+    ids=["code", "words", "codes-in-order", "places-in-order", "quoted", "fewest-words", "email",
+         "url", "number"],
+)  # fmt: skip
+def test_a_string_argument_takes_the_value_the_prompt_names(client, model, tool, prompt, args):
+    [call] = calls_of(call_with(client, model, prompt, tools=[tool]))
+    assert call.args == args
+    jsonschema.validate(call.args, schema_of(tool.function_declarations[0]))
+
+
+def test_a_booking_takes_the_name_number_and_time_the_prompt_gives(client, model):
+    prompt = "Book a table at Nopa for 4 at 7:30, window seat please"
+    [call] = calls_of(call_with(client, model, prompt))
+    assert call.args == {"restaurant": "Nopa", "party_size": 4, "time": "07:30",
+                         "notes": "window seat"}  # fmt: skip
+    jsonschema.validate(call.args, schema_of(BOOKING))
+
+
+# ---- follow-up turns ----------------------------------------------------------------------
+
+
+def test_a_follow_up_calls_the_earlier_turns_function_with_the_new_value(client, model):
+    def get_local_time(city: str) -> str:
+        """The current local time in a city."""
+        return "09:30"
+
+    weather = Weather()
+    chat = client.chats.create(
+        model=model,
+        config=types.GenerateContentConfig(tools=[weather.get_weather, get_local_time]),
+    )
+    asked = []
+    for prompt in ["What's the weather in Paris?", "And in Oslo?", "What time is it in Lima?",
+                   "And in Kyoto?", "Thanks!"]:  # fmt: skip
+        before = len(chat.get_history())
+        chat.send_message(prompt)
+        turn = chat.get_history()[before:]
+        asked.append([(p.function_call.name, p.function_call.args["city"])
+                      for c in turn for p in c.parts if p.function_call])  # fmt: skip
+    assert asked == [
+        [("get_weather", "Paris")],
+        [("get_weather", "Oslo")],
+        [("get_local_time", "Lima")],
+        [("get_local_time", "Kyoto")],
+        [],  # "Thanks!" names nothing a function takes: answered in text
+    ]
+    assert weather.cities == ["Paris", "Oslo"]
+
+
+def test_a_follow_up_keeps_the_values_it_does_not_name(client, model):
+    history = [
+        types.Content(role="user", parts=[types.Part(
+            text="Give me a 5 day forecast for Nairobi in fahrenheit")]),
+        types.Content(role="model", parts=[types.Part(function_call=types.FunctionCall(
+            name="get_forecast", args={"city": "Nairobi", "days": 5, "unit": "fahrenheit"}),
+            thought_signature=b"opaque")]),
+        types.Content(role="user", parts=[types.Part.from_function_response(
+            name="get_forecast", response={"result": "rain"})]),
+        types.Content(role="model", parts=[types.Part(text="Rain all week in Nairobi.")]),
+        types.Content(role="user", parts=[types.Part(text="And for Kyoto?")]),
+    ]  # fmt: skip
+    [call] = calls_of(call_with(client, model, history))
+    assert (call.name, call.args) == (
+        "get_forecast", {"city": "Kyoto", "days": 5, "unit": "fahrenheit"},
+    )  # fmt: skip

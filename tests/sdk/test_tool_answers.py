@@ -24,7 +24,7 @@ from typing import Any
 import httpx2
 import pytest
 from google import genai
-from google.genai import types
+from google.genai import errors, types
 
 from gemini_widgets.offline import CodeLimits, Fault, OfflineGemini, Pacing
 
@@ -32,6 +32,7 @@ SEARCH = types.Tool(google_search=types.GoogleSearch())
 CODE = types.Tool(code_execution=types.ToolCodeExecution())
 URLS = types.Tool(url_context=types.UrlContext())
 IMAGE_MODEL = "gemini-2.5-flash-image"
+GEMINI_3 = "gemini-3-flash-preview"
 
 
 @pytest.fixture(autouse=True)
@@ -133,6 +134,37 @@ def test_search_queries_in_the_chip_are_escaped(client, model):
     assert "<script>" not in html
 
 
+@pytest.mark.parametrize(
+    ("prompt", "about", "queries"),
+    [
+        ("How tall is the Eiffel Tower?", "the Eiffel Tower", ["Eiffel Tower height"]),
+        (
+            "How tall is the Eiffel Tower, and when was it built?",
+            "the Eiffel Tower",
+            ["Eiffel Tower height", "when was the Eiffel Tower built"],
+        ),
+        (
+            "What does https://peps.python.org/pep-0008/ say about line length?",
+            "line length",
+            ["pep-0008 line length"],
+        ),
+        ("What is the capital of France?", "the capital of France", ["capital of France"]),
+        ("Who invented the telescope? 🔭", "the telescope", ["who invented the telescope"]),
+    ],
+)
+def test_grounded_text_is_about_a_noun_phrase_of_the_prompt_and_searches_read_naturally(
+    client, model, prompt, about, queries
+):
+    chunks = stream(client, model, prompt, tools=[SEARCH, URLS])
+    grounding = chunks[-1].candidates[0].grounding_metadata
+    assert grounding.web_search_queries == queries
+    text = answer_text(chunks)
+    assert f"A detailed article on {about} at " in text
+    assert "Tall" not in text and "https" not in " ".join(queries)
+    slug = about.removeprefix("the ").lower().replace(" ", "-")
+    assert all(c.web.uri.endswith(f"/{slug}") for c in grounding.grounding_chunks)
+
+
 # ---- URL context -----------------------------------------------------------------------------
 
 
@@ -171,6 +203,142 @@ def test_url_context_and_search_together_send_both_metadata(client, model):
         assert data[support.segment.start_index : support.segment.end_index].decode() == (
             support.segment.text
         )
+
+
+# ---- built-in tools with functions -----------------------------------------------------------
+
+WEATHER = types.FunctionDeclaration(
+    name="get_weather",
+    description="The current weather in a city.",
+    parameters_json_schema={"type": "object", "properties": {"city": {"type": "string"}}},
+)
+WEATHER_TOOL = types.Tool(function_declarations=[WEATHER])
+SHOWN = types.ToolConfig(include_server_side_tool_invocations=True)
+NORTHERNMOST = (
+    "What is the northernmost city in the United States? What's the weather like there today?"
+)
+
+
+@pytest.mark.parametrize("built_in", [SEARCH, CODE, URLS], ids=["search", "code", "url"])
+@pytest.mark.parametrize("name", ["gemini-2.5-flash", "gemini-2.0-flash"])
+def test_gemini_2_refuses_its_own_tools_with_functions_before_any_chunk(client, name, built_in):
+    got = []
+    with pytest.raises(errors.ClientError) as raised:
+        for chunk in client.models.generate_content_stream(
+            model=name,
+            contents="What's the weather in Paris?",
+            config=types.GenerateContentConfig(tools=[built_in, WEATHER_TOOL], tool_config=SHOWN),
+        ):
+            got.append(chunk)
+    assert got == []
+    assert (raised.value.code, raised.value.status) == (400, "INVALID_ARGUMENT")
+    assert raised.value.message == "Tool use with function calling is unsupported by the model."
+
+
+def test_gemini_3_asks_for_server_side_invocations_to_combine_tools(client, server):
+    with pytest.raises(errors.ClientError) as raised:
+        client.models.generate_content(
+            model=GEMINI_3,
+            contents="What's the weather in Paris?",
+            config=types.GenerateContentConfig(tools=[SEARCH, WEATHER_TOOL]),
+        )
+    assert (raised.value.code, raised.value.status) == (400, "INVALID_ARGUMENT")
+    assert raised.value.message == (
+        "Please enable tool_config.include_server_side_tool_invocations to use Built-in tools "
+        "with Function calling."
+    )
+    # The SDK sends the flag in toolConfig; with it, the same request is answered.
+    response = client.models.generate_content(
+        model=GEMINI_3,
+        contents="What's the weather in Paris?",
+        config=types.GenerateContentConfig(tools=[SEARCH, WEATHER_TOOL], tool_config=SHOWN),
+    )
+    assert server.requests[-1].body["toolConfig"] == {"includeServerSideToolInvocations": True}
+    assert response.function_calls[0].args == {"city": "Paris"}
+
+
+def test_with_the_flag_the_search_shows_as_tool_parts_before_the_grounded_text(client):
+    chunks = stream(
+        client, GEMINI_3, "How tall is the Eiffel Tower?", tools=[SEARCH, WEATHER_TOOL],
+        tool_config=SHOWN,
+    )  # fmt: skip
+    parts = parts_of(chunks)
+    assert kinds(parts) == ["tool_call", "tool_response", "text"]
+    call, response = parts[0].tool_call, parts[1].tool_response
+    assert call.tool_type == response.tool_type == types.ToolType.GOOGLE_SEARCH_WEB
+    assert call.id and call.id == response.id
+    grounding = chunks[-1].candidates[0].grounding_metadata
+    assert (
+        call.args
+        == {"queries": grounding.web_search_queries}
+        == {"queries": ["Eiffel Tower height"]}
+    )
+    assert response.response["search_suggestions"] == grounding.search_entry_point.rendered_content
+    assert parts[0].thought_signature and parts[1].thought_signature  # Gemini 3 signs each
+    data = answer_text(chunks).encode()
+    for support in grounding.grounding_supports:
+        start = support.segment.start_index or 0
+        assert data[start : support.segment.end_index].decode() == support.segment.text
+
+
+def test_with_the_flag_url_context_shows_its_fetch_as_tool_parts(client):
+    chunks = stream(
+        client, GEMINI_3, "Summarise https://example.com/tides and http://127.0.0.1/notes",
+        tools=[URLS, WEATHER_TOOL], tool_config=SHOWN,
+    )  # fmt: skip
+    parts = parts_of(chunks)
+    assert kinds(parts) == ["tool_call", "tool_response", "text"]
+    call, response = parts[0].tool_call, parts[1].tool_response
+    assert call.tool_type == response.tool_type == types.ToolType.URL_CONTEXT
+    assert call.args == {"urls": ["https://example.com/tides", "http://127.0.0.1/notes"]}
+    assert response.response == {"urls_metadata": [
+        {"retrieved_url": "https://example.com/tides",
+         "url_retrieval_status": "URL_RETRIEVAL_STATUS_SUCCESS"},
+        {"retrieved_url": "http://127.0.0.1/notes",
+         "url_retrieval_status": "URL_RETRIEVAL_STATUS_ERROR"},
+    ]}  # fmt: skip
+
+
+def test_a_prompt_asking_for_both_searches_then_calls_and_the_answer_is_grounded(client, server):
+    cities: list[str] = []
+
+    def get_weather(city: str) -> dict:
+        """The current weather in a city."""
+        cities.append(city)
+        return {"temperature_c": -12, "sky": "snow"}
+
+    config = types.GenerateContentConfig(tools=[SEARCH, get_weather], tool_config=SHOWN)
+    chunks = list(
+        client.models.generate_content_stream(model=GEMINI_3, contents=NORTHERNMOST, config=config)
+    )
+    assert len(cities) == 1  # the function ran once, after the search
+    _, second = server.requests
+    # The SDK keeps one model turn per streamed chunk, and sends each back as received.
+    step = [p for c in second.body["contents"] if c["role"] == "model" for p in c["parts"]]
+    assert [next(k for k in p if k != "thoughtSignature") for p in step] == [
+        "toolCall", "toolResponse", "functionCall",
+    ]  # fmt: skip
+    assert step[0]["toolCall"]["args"] == {"queries": ["northernmost city in the United States"]}
+    assert all("thoughtSignature" in p for p in step)
+    text = answer_text(chunks)
+    assert "temperature c -12 and sky snow" in text
+    assert "A detailed article on the northernmost city in the United States" in text
+    grounding = chunks[-1].candidates[0].grounding_metadata
+    assert grounding.web_search_queries == ["northernmost city in the United States"]
+
+
+def test_a_prompt_asking_for_both_gets_the_search_parts_then_the_call_in_one_answer(client):
+    response = client.models.generate_content(
+        model=GEMINI_3,
+        contents=NORTHERNMOST,
+        config=types.GenerateContentConfig(tools=[SEARCH, WEATHER_TOOL], tool_config=SHOWN),
+    )
+    parts = response.candidates[0].content.parts
+    assert kinds(parts) == ["tool_call", "tool_response", "function_call"]
+    assert parts[2].function_call.name == "get_weather" and parts[2].function_call.id
+    grounding = response.candidates[0].grounding_metadata
+    assert grounding.web_search_queries == ["northernmost city in the United States"]
+    assert len(grounding.grounding_chunks) == 3 and not grounding.grounding_supports
 
 
 # ---- code execution --------------------------------------------------------------------------
