@@ -36,12 +36,13 @@ import pytest
 from google import genai
 from google.genai import types
 
-from gemini_widgets import Chat, generate, retry, stream
+from gemini_widgets import Chat, retry, stream, widgets
 from gemini_widgets import client as factory
 from gemini_widgets.conversation import conversations
 from gemini_widgets.offline import Fault, OfflineGemini
 from gemini_widgets.request import CONTINUE_PROMPT
 from gemini_widgets.settings import DEFAULT_TIMEOUT
+from gemini_widgets.text_views import DISPLAY_ENV
 from gemini_widgets.widgets import StreamView
 
 MODEL = "gemini-2.5-flash"
@@ -438,16 +439,18 @@ class Context:
         _script(self.server)
         self.views.clear()
 
-    def recording_views(self, module: Any) -> None:
-        """Make ``module`` build its StreamViews recorded (``stream()`` and the magic make
-        their own view inside the call)."""
+    def recording_views(self) -> None:
+        """Make ``stream()`` and the magic build their StreamViews recorded (each makes its
+        own in ``generate.shown_view``), as in a notebook: there is no kernel here, so the
+        widget front end is asked for."""
 
         def make(**kwargs: Any) -> StreamView:
             view = StreamView(**kwargs)
             self.views.append(Recorder(view))
             return view
 
-        self.monkeypatch.setattr(module, "StreamView", make)
+        self.monkeypatch.setenv(DISPLAY_ENV, "widget")
+        self.monkeypatch.setattr(widgets, "StreamView", make)
 
 
 class Run:
@@ -474,7 +477,7 @@ def _timed(call: Callable[[], Any]) -> tuple[Any, float]:
 
 class StreamRun(Run):
     def __init__(self, ctx: Context, case: Case, *, background: bool) -> None:
-        ctx.recording_views(generate)
+        ctx.recording_views()
         self.ctx, self.background = ctx, background
         options = {
             "model": case.model,
@@ -525,7 +528,7 @@ class MagicRun(StreamRun):
     CHAT = "fault-matrix"
 
     def __init__(self, ctx: Context, case: Case, *, chat: bool) -> None:
-        ctx.recording_views(generate)  # the magic shows its answer with generate.shown_view
+        ctx.recording_views()  # the magic shows its answer with generate.shown_view
         # --retries sets the attempts only; the waits are DEFAULT_RETRY's ~1, 2, 4 s.
         quick = retry.DEFAULT_RETRY.model_copy(update=FAST_RETRY)
         ctx.monkeypatch.setattr(retry, "DEFAULT_RETRY", quick)
