@@ -242,35 +242,6 @@ def test_search_suggestions_chip_is_shown_in_a_frame_that_runs_nothing(answers):
     lab.screenshot("chip", locator=frame)
 
 
-def test_grounded_answer_reads_in_light_and_dark_theme(answers):
-    lab = answers
-    view = lab.stream_view(GROUNDED)
-    view.scroll_into_view_if_needed()
-    colours = """view => [
-        getComputedStyle(view.querySelector('.gw-notes')).color,
-        getComputedStyle(view.querySelector('.gw-cite a')).color,
-        getComputedStyle(view.closest('.jp-OutputArea-output') || view).backgroundColor,
-    ]"""
-    light = view.evaluate(colours)
-    lab.screenshot("grounded-light", locator=view)
-    try:
-        lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
-        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
-        lab.page.wait_for_function(
-            "before => getComputedStyle(document.querySelector('.gw-notes')).color !== before",
-            arg=light[0],
-        )
-        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
-        dark = view.evaluate(colours)
-        lab.screenshot("grounded-dark", locator=view)
-    finally:
-        lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
-        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
-        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
-    assert dark[0] != light[0], "the notes' text colour ignores the theme"
-    assert dark[1] != light[1], "the citation markers' colour ignores the theme"
-
-
 # ---- code execution, images ----------------------------------------------------------------
 
 
@@ -405,6 +376,45 @@ def test_chat_tool_card_shows_the_call_then_its_result(answers):
     turns = kernel_json(lab, "[t.to_json()['parts'] for t in chat.turns]")
     kinds = [[p["kind"] for p in parts] for parts in turns]
     assert kinds == [["call", "call_result"], ["call", "call_result"]], kinds
+
+
+def test_answer_parts_read_in_light_and_dark_theme(answers):
+    lab = answers
+    view = lab.stream_view(GROUNDED)
+    view.scroll_into_view_if_needed()
+    colours = """view => [
+        getComputedStyle(view.querySelector('.gw-notes')).color,
+        getComputedStyle(view.querySelector('.gw-cite a')).color,
+    ]"""
+    parts = """() => {
+        const colour = (selector) => getComputedStyle(document.querySelector(selector)).color;
+        return [colour('.gw-code-run .gw-part-label'), colour('.gw-outcome'),
+                colour('.gw-call-name'), colour('.gw-call-result pre')];
+    }"""
+    light, light_parts = view.evaluate(colours), lab.page.evaluate(parts)
+    lab.screenshot("grounded-light", locator=view)
+    try:
+        lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+        lab.page.wait_for_function(
+            "before => getComputedStyle(document.querySelector('.gw-notes')).color !== before",
+            arg=light[0],
+        )
+        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
+        dark, dark_parts = view.evaluate(colours), lab.page.evaluate(parts)
+        lab.screenshot("grounded-dark", locator=view)
+        lab.screenshot("code-run-dark", locator=lab.stream_view(CODE))
+        lab.screenshot("called-dark", locator=lab.stream_view(CALLED))
+        lab.screenshot("chat-dark", locator=lab.page.locator(".gw-chat"))
+    finally:
+        lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
+        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
+        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
+    assert dark[0] != light[0], "the notes' text colour ignores the theme"
+    assert dark[1] != light[1], "the citation markers' colour ignores the theme"
+    names = ("code label", "outcome badge", "call name", "call result")
+    unchanged = [name for name, a, b in zip(names, light_parts, dark_parts, strict=True) if a == b]
+    assert not unchanged, f"these parts keep their light-theme colour: {unchanged}"
 
 
 # ---- the saved notebook, a reload -----------------------------------------------------------
