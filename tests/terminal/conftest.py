@@ -13,10 +13,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pexpect
 import pytest
-
-# Installed with IPython on every POSIX system; not (yet) named in the dev extra.
-pexpect = pytest.importorskip("pexpect")
 
 PYTHON = Path(sys.executable)
 NEVER = 60.0
