@@ -400,6 +400,8 @@ def print_results(results: dict[tuple[str, int], list[dict[str, Any]]], chat: in
     def med(key: tuple[str, int], figure: str) -> float:
         return statistics.median(r[figure] for r in results[key])
 
+    if not results:
+        return
     rows = []
     for key in results:
         variant, size = key
