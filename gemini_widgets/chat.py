@@ -6,9 +6,9 @@ send it with every execution); ``key=`` overrides it, and ``%%gemini --chat KEY`
 with the same conversation.
 
 Where no widget front end runs (``text_views.front_end``: a terminal, a script), the chat is
-not shown: each reply sent from Python is printed as it streams by a ``TextView``, the sink
-of that reply. The ``ChatView`` is still made (the conversation's view, as everywhere), but
-never displayed.
+not shown: a ``TextView`` beside the ``ChatView`` among the conversation's views prints each
+reply as it streams, however it was asked for (``send``, ``send_async``, ``regenerate``,
+``retry``, ``continue_reply``). The ``ChatView`` is still made, but never displayed.
 """
 
 from __future__ import annotations
@@ -79,10 +79,10 @@ class Chat:
         label = current_backend().label if client is None else "custom client"
         turns = [turn.to_json() for turn in self.conversation.turns]
         self.view = ChatView(self, model_name=model, backend=label, turns=turns)
-        self.conversation.views = [self.view]  # an earlier run's view of it stops updating
-        self._printer = TextView() if front_end() == "text" else None
-        """Prints each reply where no widget can show it (the replies' sink, not a view, so
-        ``conversation.views`` stays the one ChatView)."""
+        self._printer = TextView(backend=label) if front_end() == "text" else None
+        """Prints each reply where no widget can show it."""
+        # An earlier run's views of the conversation stop updating.
+        self.conversation.views = [self.view, *([self._printer] if self._printer else [])]
         if self.key:
             conversations[self.key] = self.conversation
 
@@ -117,7 +117,7 @@ class Chat:
         ``message`` is text or anything the SDK takes as a message (Parts, images);
         ``attachments`` are more parts sent with it.
         """
-        return self.conversation.send(message, attachments=attachments, sink=self._printer)
+        return self.conversation.send(message, attachments=attachments)
 
     async def send_async(self, message: Any, *, attachments: Sequence[Any] = ()) -> StreamState:
         """``send`` for async code: the kernel stays free while the reply streams."""
@@ -146,7 +146,7 @@ class Chat:
         why it cannot, or None."""
         refused = self.conversation.why_not_continue()
         if refused is None:
-            self.conversation.start_continuation(sink=self._printer)
+            self.conversation.start_continuation()
         return refused
 
     def clear(self) -> None:
@@ -177,7 +177,7 @@ class Chat:
             return "Type a message first."
         parts = [types.Part.from_bytes(data=data, mime_type=mime) for _, mime, data in attachments]
         labels = [name for name, _, _ in attachments]
-        self.conversation.start(text, attachments=parts, labels=labels, sink=self._printer)
+        self.conversation.start(text, attachments=parts, labels=labels)
         return None
 
     def streaming_answer(self) -> StreamState | None:

@@ -277,6 +277,17 @@ def test_a_chat_prints_each_reply_and_no_widget(client, server, model, text_mode
     assert "<ChatView" not in out
 
 
+async def test_every_way_a_chat_replies_is_printed(client, server, model, text_mode, capsys):
+    from gemini_widgets import Chat
+
+    server.script("One.", prompt="Count")
+    chat = Chat(model, client=client, key=None)
+    await chat.send_async("Count")
+    assert chat.regenerate() is None  # as the Regenerate button: a task on the loop
+    await chat.task
+    assert capsys.readouterr().out == "One.\nOne.\n"
+
+
 def test_the_magic_prints_the_answer_in_terminal_ipython(ipython, monkeypatch, capsys):
     from gemini_widgets import client as factory
 
