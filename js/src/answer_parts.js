@@ -48,10 +48,16 @@ export class AnswerBody {
   #entry = {}; // the Search Suggestions frame shown and its HTML, kept while unchanged
   #status = '';
   #cleared = false;
+  #decorate;
 
-  constructor(container, { document = container.ownerDocument } = {}) {
+  /**
+   * `decorate(node)`, if given, sees each new block of text and each card once when it is
+   * (re)built, before it is shown: the views add Copy buttons to code there.
+   */
+  constructor(container, { document = container.ownerDocument, decorate = null } = {}) {
     this.#container = container;
     this.#document = document;
+    this.#decorate = decorate;
     container.classList.add('gw-answer');
     this.#notes = make(document, 'div', 'gw-notes');
     this.#notes.hidden = true;
@@ -74,6 +80,11 @@ export class AnswerBody {
       this.#appendPart(part);
     }
     this.#appendText(rest);
+  }
+
+  /** Whether queued text waits for another render() (see its maxChars). */
+  get pending() {
+    return this.#dirtySegments.size > 0;
   }
 
   /** Replace the answer's annotations (grounding, fetched URLs, citations); null for none. */
@@ -108,8 +119,12 @@ export class AnswerBody {
     this.annotate(annotations);
   }
 
-  /** Apply what was queued to the DOM. Returns false when there was nothing to do. */
-  render() {
+  /**
+   * Apply what was queued to the DOM. Returns false when there was nothing to do.
+   * `maxChars` bounds the new text each segment takes in (IncrementalRenderer.render);
+   * `pending` then says whether to call again on the next frame.
+   */
+  render({ maxChars = Infinity } = {}) {
     let changed = false;
     if (this.#cleared) {
       this.#container.replaceChildren(this.#notes);
@@ -123,12 +138,17 @@ export class AnswerBody {
       this.#attach = [];
       changed = true;
     }
-    for (const card of this.#dirtyCards) card.update(this.#status);
+    for (const card of this.#dirtyCards) {
+      card.update(this.#status);
+      this.#decorate?.(card.node);
+    }
     changed ||= this.#dirtyCards.size > 0;
     this.#dirtyCards.clear();
     const rendered = [];
-    for (const segment of this.#dirtySegments) if (segment.renderer.render()) rendered.push(segment);
-    this.#dirtySegments.clear();
+    for (const segment of this.#dirtySegments) {
+      if (segment.renderer.render({ maxChars })) rendered.push(segment);
+      if (!segment.renderer.pending) this.#dirtySegments.delete(segment);
+    }
     if (this.#annotationsChanged) {
       this.#annotationsChanged = false;
       this.#showNotes();
@@ -145,7 +165,7 @@ export class AnswerBody {
     if (!text) return;
     if (!this.#open) {
       const node = make(this.#document, 'div', 'gw-segment');
-      const renderer = new IncrementalRenderer(node, { document: this.#document });
+      const renderer = new IncrementalRenderer(node, { document: this.#document, decorate: this.#decorate });
       this.#open = { node, renderer, start: this.#points, points: 0 };
       this.#segments.push(this.#open);
       this.#attach.push(node);
@@ -199,7 +219,11 @@ export class AnswerBody {
   }
 
   #placeCitations(segment) {
-    placeCitations({ ...segment, source: segment.renderer.text }, this.#annotations);
+    const { renderer } = segment;
+    const source = renderer.shownText;
+    // While text waits for another render, markers go only where text is shown.
+    const points = renderer.pending ? codePoints(source) : segment.points;
+    placeCitations({ ...segment, source, points }, this.#annotations);
   }
 }
 

@@ -14,6 +14,9 @@ import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
 import { addCopyButtons, el, formatStats, showRetry, thoughtsPanel } from './view_parts.js';
 
+// New text a frame takes in (as in stream_view.js): a reply resumed whole fills in over frames.
+const FRAME_CHARS = 16 * 1024;
+
 const STOP_HINT =
   'This reply streams inside a running cell, so the kernel cannot read the click: use ' +
   'Kernel → Interrupt (■). The partial reply is kept.';
@@ -73,28 +76,19 @@ async function render({ model, el: root, experimental }) {
     hint.hidden = !text;
   };
 
-  /** The nodes of one exchange: the message, and the reply unless it is still streaming. */
-  function turnNodes(turn, isLast) {
+  /**
+   * The nodes of one exchange: the message, and the reply unless it is still streaming.
+   * The reply's body is filled by `fill` (its Markdown rendered): at once for the replies
+   * a reader sees first, in idle time for the others (see `showTurns`).
+   */
+  function turnNodes(turn) {
     const asked = el('div', 'gw-message gw-user');
     asked.append(el('div', 'gw-user-text', turn.message));
     for (const label of turn.attachments || []) asked.append(el('span', 'gw-chip', label));
-    if (turn.status === 'streaming') return [asked];
+    if (turn.status === 'streaming') return { nodes: [asked], reply: null, fill: null };
     const node = el('div', 'gw-message gw-model');
     node.dataset.status = turn.status;
-    if (turn.thoughts) {
-      const thoughts = thoughtsPanel();
-      const thinking = new IncrementalRenderer(thoughts.body);
-      thinking.reset(turn.thoughts);
-      thinking.render();
-      thoughts.node.hidden = false;
-      node.append(thoughts.node);
-    }
     const body = el('div', 'gw-body jp-RenderedHTMLCommon jp-RenderedMarkdown');
-    const answer = new AnswerBody(body);
-    answer.reset(turn.reply, turn.parts || [], turn.annotations ?? null);
-    answer.setStatus(turn.status);
-    answer.render();
-    addCopyButtons(body);
     node.append(body);
     const status = el('div', 'gw-turn-stats', formatStats(turn.stats || {}, ''));
     if (turn.stats?.finish_reason) status.append(el('span', 'gw-finish', ` · ${turn.stats.finish_reason}`));
@@ -105,6 +99,27 @@ async function render({ model, el: root, experimental }) {
       error.setAttribute('role', 'alert');
       node.append(error);
     }
+    const fill = () => {
+      if (turn.thoughts) {
+        const thoughts = thoughtsPanel();
+        const thinking = new IncrementalRenderer(thoughts.body);
+        thinking.reset(turn.thoughts);
+        thinking.render();
+        thoughts.node.hidden = false;
+        node.prepend(thoughts.node);
+      }
+      const answer = new AnswerBody(body, { decorate: addCopyButtons });
+      answer.reset(turn.reply, turn.parts || [], turn.annotations ?? null);
+      answer.setStatus(turn.status);
+      answer.render();
+      node.classList.remove('gw-unrendered');
+    };
+    node.classList.add('gw-unrendered');
+    return { nodes: [asked, node], reply: node, fill };
+  }
+
+  /** The Retry and Continue buttons, which only the last exchange has. */
+  function turnActions(turn, isLast) {
     const actions = el('div', 'gw-turn-actions');
     if (isLast && turn.can_continue) {
       const proceed = el('button', 'gw-button gw-continue', 'Continue');
@@ -121,27 +136,69 @@ async function render({ model, el: root, experimental }) {
       retry.addEventListener('click', () => act('_act', { action: 'retry' }));
       actions.append(retry);
     }
-    if (actions.childElementCount) node.append(actions);
-    return [asked, node];
+    return actions.childElementCount ? actions : null;
+  }
+
+  function showActions(entry, turn, isLast) {
+    entry.actions?.remove();
+    entry.actions = entry.reply ? turnActions(turn, isLast) : null;
+    if (entry.actions) entry.reply.append(entry.actions);
+    entry.last = isLast;
+  }
+
+  // Replies rendered at once when turns arrive; the others wait for idle time, newest
+  // first, so reopening a notebook with a long chat shows its end without rendering every
+  // reply in one frame-blocking burst.
+  const SHOWN_AT_ONCE = 2;
+  const unfilled = []; // fill functions, oldest first
+  let idle = 0;
+
+  function fillWhenIdle() {
+    if (idle || unfilled.length === 0) return;
+    const later = globalThis.requestIdleCallback ?? ((f) => setTimeout(() => f({ timeRemaining: () => 8 }), 16));
+    idle = later((deadline) => {
+      idle = 0;
+      do unfilled.pop()(); while (unfilled.length && deadline.timeRemaining() > 4);
+      fillWhenIdle();
+    }, { timeout: 500 });
   }
 
   function showTurns() {
     const turns = model.get('turns') || [];
+    const fills = [];
     turns.forEach((turn, index) => {
       const isLast = index === turns.length - 1;
-      // The Retry and Continue buttons depend on being last, so that is part of the key.
-      const key = JSON.stringify(turn) + (isLast ? '*' : '');
-      if (rendered[index]?.key === key) return;
-      const nodes = turnNodes(turn, isLast);
-      if (rendered[index]) {
-        rendered[index].nodes[0].replaceWith(...nodes);
-        for (const old of rendered[index].nodes.slice(1)) old.remove();
-      } else {
-        for (const node of nodes) messages.insertBefore(node, live ? live.node : null);
+      const key = JSON.stringify(turn);
+      const entry = rendered[index];
+      if (entry?.key === key) {
+        if (entry.last !== isLast) showActions(entry, turn, isLast);
+        return;
       }
-      rendered[index] = { key, nodes };
+      const made = turnNodes(turn);
+      if (entry) {
+        entry.nodes[0].replaceWith(...made.nodes);
+        for (const old of entry.nodes.slice(1)) old.remove();
+        entry.fill = null; // an idle fill of the old nodes has nothing left to do
+      } else {
+        for (const node of made.nodes) messages.insertBefore(node, live ? live.node : null);
+      }
+      const fresh = { key, nodes: made.nodes, reply: made.reply, fill: made.fill, actions: null };
+      rendered[index] = fresh;
+      showActions(fresh, turn, isLast);
+      if (made.fill) fills.push(fresh);
     });
-    for (const stale of rendered.splice(turns.length)) for (const node of stale.nodes) node.remove();
+    for (const stale of rendered.splice(turns.length)) {
+      stale.fill = null;
+      for (const node of stale.nodes) node.remove();
+    }
+    const run = (entry) => () => {
+      const fill = entry.fill;
+      entry.fill = null;
+      fill?.();
+    };
+    for (const entry of fills.splice(-SHOWN_AT_ONCE)) run(entry)();
+    unfilled.push(...fills.map(run));
+    fillWhenIdle();
   }
 
   /** A bubble for the reply being streamed; a continued reply starts with what it has. */
@@ -157,7 +214,7 @@ async function render({ model, el: root, experimental }) {
     live = {
       node, body, stats, thoughts: thinking.node,
       streamed: new StreamedText(),
-      answer: new AnswerBody(body),
+      answer: new AnswerBody(body, { decorate: addCopyButtons }),
       thinking: new IncrementalRenderer(thinking.body),
     };
     live.streamed.reset(text, thoughts, parts, annotations);
@@ -181,17 +238,19 @@ async function render({ model, el: root, experimental }) {
     frame = requestAnimationFrame(() => {
       frame = 0;
       if (!live) return;
-      live.answer.render();
-      if (live.thinking.render()) live.thoughts.hidden = live.streamed.thoughts.length === 0;
-      addCopyButtons(live.body);
+      live.answer.render({ maxChars: FRAME_CHARS });
+      if (live.thinking.render({ maxChars: FRAME_CHARS })) live.thoughts.hidden = live.streamed.thoughts.length === 0;
+      if (live.latestStats) live.stats.textContent = formatStats(live.latestStats, '');
+      live.latestStats = null;
       messages.scrollTop = messages.scrollHeight;
+      if (live.answer.pending || live.thinking.pending) scheduleRender();
     });
   }
 
   function applyDelta(message) {
     live.stopCountdown?.();
     live.stopCountdown = null;
-    if (message.stats) live.stats.textContent = formatStats(message.stats, '');
+    if (message.stats) live.latestStats = message.stats; // shown with the next frame
     const added = live.streamed.apply(message);
     if (added === null) {
       buffered.push(message);
@@ -318,6 +377,7 @@ async function render({ model, el: root, experimental }) {
 
   return () => {
     if (frame) cancelAnimationFrame(frame);
+    if (idle) (globalThis.cancelIdleCallback ?? clearTimeout)(idle);
   };
 }
 

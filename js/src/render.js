@@ -9,9 +9,14 @@
 //
 //     container.innerHTML === renderMarkdown(text)
 //
-// holds exactly, whatever the chunking and whenever render() is called. Per-block
-// sanitising is also a safety property: an unclosed <div> or <table> in model HTML
-// cannot swallow the blocks after it.
+// holds exactly, whatever the chunking and whenever render() is called, once the group
+// wrappers below are unwrapped (`blocksHtml`). Per-block sanitising is also a safety
+// property: an unclosed <div> or <table> in model HTML cannot swallow the blocks after it.
+//
+// Committed blocks go into groups (`<div class="gw-blocks">`, BLOCKS_PER_GROUP each), which
+// markdown.css renders with `content-visibility: auto`: a block appended to a 1 MB answer
+// makes the browser lay out the open block and the last group, not 5,000 siblings, and
+// groups scrolled out of view cost no style, layout or paint at all.
 
 import { parseBlocks, renderBlockHtml, lineStarts } from './markdown.js';
 import { createSanitizer } from './sanitize.js';
@@ -19,6 +24,9 @@ import { createSanitizer } from './sanitize.js';
 // A whole answer (text segments, code runs, images, tool calls, citations) is laid out
 // by answer_parts.js from IncrementalRenderers; it travels in this bundle, once per kernel.
 export { AnswerBody } from './answer_parts.js';
+
+const BLOCKS_PER_GROUP = 32;
+const GROUP_CLASS = 'gw-blocks';
 
 /** Sanitised HTML of the whole text, block by block (see the top of this file). */
 export function renderMarkdown(text, { document = globalThis.document } = {}) {
@@ -29,16 +37,32 @@ export function renderMarkdown(text, { document = globalThis.document } = {}) {
   return scratch.innerHTML;
 }
 
+/** The blocks' HTML of a renderer's container: its groups unwrapped (renderMarkdown's form). */
+export function blocksHtml(container) {
+  const document = container.ownerDocument;
+  const flat = document.createElement('div');
+  for (const node of container.childNodes) {
+    const grouped = node.nodeType === 1 && node.classList.contains(GROUP_CLASS);
+    flat.append(...[...(grouped ? node.childNodes : [node])].map((n) => n.cloneNode(true)));
+  }
+  return flat.innerHTML;
+}
+
 export class IncrementalRenderer {
   #container;
   #document;
   #sanitize;
+  #decorate;
+  #group = null; // the group committed blocks go to, until it holds BLOCKS_PER_GROUP
+  #grouped = 0;
   // Text is kept as committed + open: appending to the open string and slicing it never
   // flattens the whole document, so a render costs O(open block), not O(document).
   #committed = '';
   #open = '';
+  #queued = ''; // appended, not yet handed to the parser (render's maxChars)
+  #openBlocks = []; // [{html, nodes}] of the open blocks shown, in order
   #dirty = false;
-  #openNodes = [];
+
   // Link reference definitions in committed text: markdown-it resolves `[x]` against
   // env.references, and the open part is parsed without the text that defined them.
   #committedRefs = Object.create(null);
@@ -52,8 +76,14 @@ export class IncrementalRenderer {
     lastCharsParsed: 0, // ... by the latest render
   };
 
-  constructor(container, { document = container.ownerDocument } = {}) {
+  /**
+   * `decorate(fragment)`, if given, sees every block's nodes once before they are inserted
+   * (the open block's on each render, since they are new each time): the views add Copy
+   * buttons there, so their cost follows the new nodes, not the document.
+   */
+  constructor(container, { document = container.ownerDocument, decorate = null } = {}) {
     this.#container = container;
+    this.#decorate = decorate;
     // Layout and containment rules of renderer.css (markdown.css) hang on this class.
     container.classList.add('gw-markdown');
     this.#document = document;
@@ -63,14 +93,19 @@ export class IncrementalRenderer {
   /** Queue text; nothing touches the DOM until render(). */
   append(text) {
     if (!text) return;
-    this.#open += text;
-    this.#dirty = true;
+    this.#queued += text;
   }
 
-  /** Apply queued text. Returns false when there was nothing to do. */
-  render() {
-    if (!this.#dirty) return false;
+  /**
+   * Apply queued text. Returns false when there was nothing to do. `maxChars` bounds the
+   * new text taken in one call (cut at a line end when it can): a whole answer shown at
+   * once (a reopened notebook, a second view) then fills in over a few frames instead of
+   * blocking one; `pending` says whether text is left for the next call.
+   */
+  render({ maxChars = Infinity } = {}) {
+    if (!this.#queued && !this.#dirty) return false;
     this.#dirty = false;
+    this.#open += this.#takeQueued(maxChars);
     this.#stats.renders += 1;
     const env = { references: Object.create(this.#committedRefs) };
     const blocks = parseBlocks(this.#open, env);
@@ -91,16 +126,28 @@ export class IncrementalRenderer {
   reset(text = '') {
     this.#committed = '';
     this.#open = '';
-    this.#openNodes = [];
+    this.#queued = '';
+    this.#openBlocks = [];
     this.#committedRefs = Object.create(null);
     this.#refsSignature = '';
     this.#container.replaceChildren();
+    this.#group = null;
     this.#dirty = true;
     this.append(text);
   }
 
   get text() {
+    return this.#committed + this.#open + this.#queued;
+  }
+
+  /** The text the container shows (without what waits for another render). */
+  get shownText() {
     return this.#committed + this.#open;
+  }
+
+  /** Whether appended text waits for another render() (see maxChars). */
+  get pending() {
+    return this.#queued.length > 0;
   }
 
   get stats() {
@@ -117,7 +164,6 @@ export class IncrementalRenderer {
       this.#countParsed(end);
       Object.assign(this.#committedRefs, sliceEnv.references);
     }
-    for (const node of this.#openNodes) node.remove();
     this.#appendBlocks(blocks, count, env);
     this.#committed += src.slice(0, end);
     this.#open = src.slice(end);
@@ -126,7 +172,7 @@ export class IncrementalRenderer {
 
   #renderEverything() {
     this.#stats.fullRenders += 1;
-    const text = this.text;
+    const text = this.#committed + this.#open;
     const env = {};
     const blocks = parseBlocks(text, env);
     const { count, end } = settledBlocks(text, blocks);
@@ -136,21 +182,79 @@ export class IncrementalRenderer {
     this.#committedRefs = sliceEnv.references;
     this.#refsSignature = refsSignature(env.references);
     this.#container.replaceChildren();
+    this.#group = null;
+    this.#openBlocks = [];
     this.#appendBlocks(blocks, count, env);
     this.#committed = text.slice(0, end);
     this.#open = text.slice(end);
     this.#stats.blocksCommitted = count;
   }
 
+  #takeQueued(maxChars) {
+    let cut = this.#queued.length;
+    if (cut > maxChars) {
+      const lineEnd = this.#queued.lastIndexOf('\n', maxChars);
+      cut = lineEnd > 0 ? lineEnd + 1 : maxChars;
+      const code = this.#queued.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // not between a surrogate pair
+    }
+    const taken = this.#queued.slice(0, cut);
+    this.#queued = this.#queued.slice(cut);
+    return taken;
+  }
+
   // Blocks [0, count) are committed; the rest are open and remembered for replacement.
+  // A block whose HTML is what the same block showed last time keeps its nodes: the open
+  // part is usually two or three blocks of which only the last grows, and sanitising
+  // (DOMPurify parses the HTML into a document) was most of a frame's script time.
   #appendBlocks(blocks, count, env) {
-    const committed = this.#document.createDocumentFragment();
-    const open = this.#document.createDocumentFragment();
-    blocks.forEach((block, i) => {
-      (i < count ? committed : open).append(this.#sanitize(renderBlockHtml(block, env)));
+    const previous = this.#openBlocks;
+    const entries = blocks.map((block, i) => {
+      const html = renderBlockHtml(block, env);
+      if (previous[i]?.html === html) return previous[i];
+      const fragment = this.#sanitize(html);
+      const entry = { html, nodes: [...fragment.childNodes], fresh: fragment };
+      return entry;
     });
-    this.#openNodes = [...open.childNodes];
-    this.#container.append(committed, open);
+    const kept = new Set(entries);
+    for (const entry of previous) if (!kept.has(entry)) for (const node of entry.nodes) node.remove();
+    this.#commit(entries.slice(0, count));
+    this.#openBlocks = entries.slice(count);
+    // The open blocks go after the last group, in order; kept ones move only if out of place.
+    let prev = this.#group;
+    for (const entry of this.#openBlocks) {
+      if (entry.fresh) this.#decorate?.(entry.fresh);
+      entry.fresh = null;
+      for (const node of entry.nodes) {
+        const next = prev ? prev.nextSibling : this.#container.firstChild;
+        if (next !== node) this.#container.insertBefore(node, next);
+        prev = node;
+      }
+    }
+  }
+
+  // Committed blocks fill the last group, then new ones; a full group is never touched again.
+  #commit(entries) {
+    let at = 0;
+    while (at < entries.length) {
+      if (!this.#group || this.#grouped >= BLOCKS_PER_GROUP) {
+        const group = this.#document.createElement('div');
+        group.className = GROUP_CLASS;
+        this.#container.insertBefore(group, this.#group ? this.#group.nextSibling : this.#container.firstChild);
+        this.#group = group;
+        this.#grouped = 0;
+      }
+      const take = entries.slice(at, at + BLOCKS_PER_GROUP - this.#grouped);
+      const batch = this.#document.createDocumentFragment();
+      for (const entry of take) {
+        if (entry.fresh) this.#decorate?.(entry.fresh);
+        entry.fresh = null;
+        batch.append(...entry.nodes);
+      }
+      this.#group.append(batch);
+      this.#grouped += take.length;
+      at += take.length;
+    }
   }
 
   #countParsed(chars) {

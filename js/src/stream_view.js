@@ -21,6 +21,10 @@ import { addCopyButtons, el, formatStats, showRetry, thoughtsPanel } from './vie
 // `initialize` and each `render` a fresh proxy of the model, so the proxy is no identity.
 const stores = (globalThis.__geminiWidgetsStores ??= new Map());
 
+// New text one frame takes in: a stream brings a few hundred characters a frame; a whole
+// answer shown at once (a reload, a second view) fills in at this pace instead of blocking.
+const FRAME_CHARS = 16 * 1024;
+
 const STOP_HINT =
   'The cell is still running, so the kernel cannot read this click yet: use Kernel → ' +
   'Interrupt (■) to stop now. The partial answer is kept.';
@@ -34,6 +38,8 @@ class StreamStore {
     this.buffered = [];
     this.pending = null;
     this.views = new Set();
+    this.changes = 0; // notify() calls so far: a retired view's DOM is current if none came since
+    this.retired = null; // {changes, answer, body, thoughts, thinking} of the last view removed
     model.on('msg:custom', (message) => this.receive(message));
     if (!this.synced) this.resync();
   }
@@ -96,6 +102,7 @@ class StreamStore {
   }
 
   notify(change) {
+    this.changes += 1;
     for (const view of this.views) view(change);
   }
 }
@@ -136,8 +143,8 @@ async function render({ model, el: root, experimental }) {
   proceed.type = 'button';
   proceed.title = 'Ask the model to go on from where the answer was cut short';
   bar.append(badge, stats, finish, backend, stop, proceed);
-  const { node: thoughts, body: thoughtsBody } = thoughtsPanel();
-  const body = el('div', 'gw-body jp-RenderedHTMLCommon jp-RenderedMarkdown');
+  let { node: thoughts, body: thoughtsBody } = thoughtsPanel();
+  let body = el('div', 'gw-body jp-RenderedHTMLCommon jp-RenderedMarkdown');
   const notice = el('div', 'gw-notice');
   const error = el('div', 'gw-error');
   error.setAttribute('role', 'alert');
@@ -186,18 +193,22 @@ async function render({ model, el: root, experimental }) {
   let answer = null;
   let thinking = null;
   let frame = 0;
+  let latestStats = null; // shown with the next frame: one DOM write per frame, however many messages
   const scheduleRender = () => {
     if (!ready || frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
+      if (latestStats) stats.textContent = formatStats(latestStats, model.get('model_name'));
+      latestStats = null;
       answer.setStatus(model.get('status'));
-      answer.render();
-      if (thinking.render()) thoughts.hidden = store.thoughts.length === 0;
-      addCopyButtons(body);
+      answer.render({ maxChars: FRAME_CHARS });
+      if (thinking.render({ maxChars: FRAME_CHARS })) thoughts.hidden = store.thoughts.length === 0;
+      if (answer.pending || thinking.pending) scheduleRender();
     });
   };
   const onChange = (change) => {
-    if (change.stats) stats.textContent = formatStats(change.stats, model.get('model_name'));
+    if (change.stats && !ready) stats.textContent = formatStats(change.stats, model.get('model_name'));
+    else if (change.stats) latestStats = change.stats;
     if (!ready) return;
     if (change.reset) {
       answer.reset(store.text, store.parts, store.annotations);
@@ -253,10 +264,21 @@ async function render({ model, el: root, experimental }) {
   });
 
   const { AnswerBody, IncrementalRenderer } = await loadRenderer(model);
-  answer = new AnswerBody(body);
-  thinking = new IncrementalRenderer(thoughtsBody);
-  answer.reset(store.text, store.parts, store.annotations);
-  thinking.reset(store.thoughts);
+  const retired = store.retired;
+  store.retired = null;
+  if (retired && retired.changes === store.changes) {
+    // JupyterLab replaces the output when the kernel updates the display with the final
+    // answer: the new view takes the old one's rendered answer instead of rendering it all
+    // again (at 1 MB, seconds of main thread).
+    body.replaceWith(retired.body);
+    thoughts.replaceWith(retired.thoughts);
+    ({ answer, body, thoughts, thinking } = retired);
+  } else {
+    answer = new AnswerBody(body, { decorate: addCopyButtons });
+    thinking = new IncrementalRenderer(thoughtsBody);
+    answer.reset(store.text, store.parts, store.annotations);
+    thinking.reset(store.thoughts);
+  }
   ready = true;
   scheduleRender();
 
@@ -264,6 +286,7 @@ async function render({ model, el: root, experimental }) {
     store.views.delete(onChange);
     if (frame) cancelAnimationFrame(frame);
     if (stopCountdown) stopCountdown();
+    if (ready) store.retired = { changes: store.changes, answer, body, thoughts, thinking };
   };
 }
 

@@ -18,9 +18,16 @@ export function formatStats(stats, model) {
   return parts.join(' · ');
 }
 
-/** A Copy button on every code block in `container` that has none yet. */
+/**
+ * A Copy button on every code block in `container` (an element or a fragment) that has
+ * none yet. The views hand it to AnswerBody as `decorate`, which calls it on new nodes
+ * only: scanning the whole answer each frame grew with the answer.
+ */
 export function addCopyButtons(container) {
-  for (const pre of container.querySelectorAll('pre:not([data-gw-copy])')) {
+  const pres = container.querySelectorAll('pre:not([data-gw-copy])');
+  if (pres.length === 0) return;
+  const document = container.ownerDocument;
+  for (const pre of pres) {
     pre.setAttribute('data-gw-copy', '');
     const button = document.createElement('button');
     button.className = 'gw-button gw-copy';

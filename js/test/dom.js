@@ -1,6 +1,6 @@
 // One jsdom window shared by all tests: the renderer takes its document from the container.
 import { JSDOM } from 'jsdom';
-import { IncrementalRenderer, renderMarkdown } from '../src/render.js';
+import { IncrementalRenderer, blocksHtml, renderMarkdown } from '../src/render.js';
 
 export const { window } = new JSDOM('<!doctype html><html><body></body></html>');
 export const { document } = window;
@@ -24,7 +24,7 @@ export function stream(chunks, { renderAfter = () => true, onRender = () => {} }
     if (renderAfter(i) && renderer.render()) onRender(container, soFar, renderer);
   });
   if (renderer.render()) onRender(container, soFar, renderer);
-  return { container, renderer, html: container.innerHTML };
+  return { container, renderer, html: blocksHtml(container) };
 }
 
 /** Split `text` at the given offsets (any order, duplicates allowed). */

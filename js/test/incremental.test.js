@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import spec from 'commonmark-spec';
-import { render, stream, splitAt } from './dom.js';
+import { document, render, stream, splitAt } from './dom.js';
+import { IncrementalRenderer, blocksHtml } from '../src/render.js';
 import { markdownDocument } from './documents.js';
 
 const RUNS_PER_EXAMPLE = Number(process.env.RUNS_PER_EXAMPLE ?? 20);
@@ -35,8 +36,9 @@ function assertStreamsLikeWhole(text, { cuts, renders }, whole = wholeTextRender
   let n = 0;
   const { html } = stream(chunks, {
     renderAfter: (i) => renders[i % renders.length],
-    onRender: ({ innerHTML: html }, soFar) => {
+    onRender: (container, soFar) => {
       if (++n % checkEvery !== 0) return;
+      const html = blocksHtml(container);
       tried.renders += 1;
       assert.equal(html, whole(soFar), `after ${JSON.stringify(soFar)}`);
     },
@@ -87,4 +89,20 @@ test('a long generated document streamed in small chunks matches at every render
 
 test.after(() => {
   console.log(`# incremental: ${tried.chunkings} chunkings, ${tried.renders} renders compared`);
+});
+
+test('a whole text rendered with maxChars fills in over several renders and ends like the whole', () => {
+  const text = fc.sample(markdownDocument, { seed: 7, numRuns: 60 }).join('\n\n');
+  const container = document.createElement('div');
+  const renderer = new IncrementalRenderer(container);
+  renderer.reset(text);
+  let renders = 0;
+  while (renderer.render({ maxChars: 1024 })) {
+    renders += 1;
+    assert.equal(blocksHtml(container), render(renderer.shownText), `after ${renderer.shownText.length} characters`);
+    if (!renderer.pending) break;
+  }
+  assert.ok(renders >= Math.floor(text.length / 1024), `${renders} renders for ${text.length} characters`);
+  assert.equal(renderer.text, text);
+  assert.equal(blocksHtml(container), render(text));
 });
