@@ -2,7 +2,7 @@
 // at the same cost per frame at 300 KB as at 3 KB.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stream, render } from './dom.js';
+import { document, stream, render } from './dom.js';
 
 // Model-like Markdown: headings, paragraphs with inline math and code, lists, code, tables.
 function section(i) {
@@ -73,3 +73,54 @@ function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
+
+// The views' path (AnswerBody with Copy buttons as its `decorate`): what a frame touches
+// follows the new nodes. Full groups of committed blocks get no mutation at all, the page
+// holds a group per 32 blocks rather than a node per block, and Copy buttons are added by
+// looking at new nodes only, once each.
+test('a long answer: Copy buttons, mutations and top-level nodes follow the open block', async () => {
+  const { AnswerBody } = await import('../src/render.js');
+  const { addCopyButtons } = await import('../src/view_parts.js');
+  const { MutationObserver } = document.defaultView;
+  const text = documentOf(100 * 1024);
+  const container = document.createElement('div');
+  let seen = 0; // elements handed to decorate() in this render
+  const body = new AnswerBody(container, {
+    document,
+    decorate: (root) => {
+      seen += root.querySelectorAll('*').length;
+      addCopyButtons(root);
+    },
+  });
+  const observer = new MutationObserver(() => {});
+  observer.observe(container, { childList: true, subtree: true, attributes: true, characterData: true });
+  const perRender = []; // [offset, elements decorated, mutations inside full groups, chunk size]
+  let soFar = 0;
+  for (const chunk of chunksOf(text)) {
+    body.append(chunk);
+    soFar += chunk.length;
+    seen = 0;
+    const full = [...container.querySelectorAll('.gw-blocks')].slice(0, -1); // the last may still fill
+    body.render();
+    const records = observer.takeRecords();
+    const touched = records.filter((r) => full.some((g) => g.contains(r.target))).length;
+    perRender.push([soFar, seen, touched, chunk.length]);
+  }
+  // Renders after a small chunk (chunksOf), in the first and the last 6 KB; the first ones
+  // after the 2 KB chunks still commit what the last of those brought.
+  const small = perRender.filter(([, , , size]) => size < 100);
+  const early = small.filter(([at]) => at < 6 * 1024).map(([, n]) => n);
+  const late = small.filter(([at]) => at > text.length - 5 * 1024).map(([, n]) => n);
+  const segment = container.querySelector('.gw-segment');
+  const pres = segment.querySelectorAll('pre');
+  console.log(
+    `# decorate saw at most ${Math.max(...early)} elements per render in the first 6 KB, ` +
+      `${Math.max(...late)} in the last 5 KB; ${segment.children.length} top-level nodes ` +
+      `for ${pres.length} code blocks and ${segment.querySelectorAll('p, h2, ul, .gw-code, table, .gw-math').length} blocks`,
+  );
+  assert.ok(Math.max(...late) <= 2 * Math.max(...early), 'decorate sees more as the answer grows');
+  assert.equal(Math.max(...perRender.map(([, , touched]) => touched)), 0, 'a finished group was written to');
+  assert.ok(segment.children.length < 200, `${segment.children.length} top-level nodes`);
+  assert.equal(segment.querySelectorAll('pre > .gw-copy').length, pres.length, 'one Copy button per code block');
+  assert.equal(segment.querySelectorAll('.gw-copy').length, pres.length);
+});
