@@ -177,7 +177,9 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
 
     @command
     def _snapshot(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
-        return answer_json(self.state), []
+        state = self.state
+        stats = state.stats() if state is not None else {}
+        return {**answer_json(state), "stats": stats}, []
 
     @command
     def _continue_command(

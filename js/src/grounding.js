@@ -49,6 +49,7 @@ export function placeCitations(segment, annotations) {
   // Last to first, so splitting a text node leaves the offsets before it valid.
   for (const { anchor, indexes } of groups.reverse()) {
     const marker = citationMarker(document, indexes, sources);
+    if (!marker.childNodes.length) continue;
     if (anchor.inside) anchor.inside.append(marker);
     else if (anchor.after) anchor.after.after(marker);
     else if (anchor.offset >= anchor.node.data.length) anchor.node.after(marker);
@@ -244,11 +245,11 @@ function sameAnchor(a, b) {
 
 function citationMarker(document, indexes, sources) {
   const marker = make(document, 'sup', 'gw-cite');
-  for (const index of indexes) {
+  // An index with no source behind it is not a citation: no dangling [100].
+  for (const index of indexes.filter((i) => sources[i])) {
     const source = sources[index];
-    const label = `[${index + 1}]`;
-    const item = source ? link(document, source.uri, label) : make(document, 'span', null, label);
-    if (source) item.title = sourceTitle(source);
+    const item = link(document, source.uri, `[${index + 1}]`);
+    item.title = sourceTitle(source);
     marker.append(item);
   }
   return marker;

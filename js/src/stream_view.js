@@ -93,6 +93,8 @@ class StreamStore {
       this.streamed.reset(snapshot.text, snapshot.thoughts, snapshot.parts ?? [], snapshot.annotations ?? null);
       this.synced = true;
       this.notify({ reset: true });
+      // The status line's numbers otherwise come only with the next delta.
+      if (snapshot.stats) this.notify({ stats: snapshot.stats });
       const waiting = this.buffered;
       this.buffered = [];
       waiting.forEach((message) => this.apply(message));

@@ -261,6 +261,16 @@ test('citation markers go at the end of each supported span, after an emoji and 
   assert.equal(withMarkers(c2), '東京は日本の首都です。[2]𠮷野家もあります。[1]');
 });
 
+test('a support that names no known source puts no marker, or only the known ones', () => {
+  const text = 'One. Two.';
+  const { container, body } = answer();
+  body.append(text);
+  body.annotate(grounded([{ start: 0, end: 4, sources: [100] }, { start: 5, end: 9, sources: [7, 1] }]));
+  body.render();
+  assert.equal(withMarkers(container), 'One. Two.[2]');
+  assert.equal(container.querySelectorAll('.gw-cite').length, 1);
+});
+
 test('markers follow Markdown to the right place, never inside code or a link', () => {
   const text =
     'The **capital** is Paris. Use `paris.lookup()` to check. See [the city page](https://e.org/paris).\n\n' +

@@ -113,6 +113,8 @@ def test_reload_mid_stream_shows_the_parts_so_far_then_the_rest(lab):
     lab.screenshot("reloaded-mid-stream", locator=view)
     expect(view.locator(".gw-code-run")).to_have_count(1)
     expect(view.locator(".gw-cite")).to_have_count(0)
+    # The status line's numbers come with the snapshot, not only with the next delta.
+    expect(view.locator(".gw-stats")).to_contain_text("first token")
 
     lab.wait_status("done", timeout=(HOLD + 60) * 1000)
     body = view.locator(".gw-body")
