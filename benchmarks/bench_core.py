@@ -45,10 +45,11 @@ from _harness import (
     table,
 )
 
+from gemini_widgets.coalesce import Coalescer
 from gemini_widgets.consume import aconsume, consume
 from gemini_widgets.offline import OfflineGemini, Pacing
 from gemini_widgets.runner import Runner
-from gemini_widgets.stream import Coalescer, Delta, StreamState
+from gemini_widgets.stream import Delta, StreamState
 
 TARGET_US = 20.0
 

@@ -12,27 +12,51 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from google.genai import types
-
-if TYPE_CHECKING:
-    from .stream import PlacedPart
 
 __all__ = [
     "CodeRun",
     "FunctionCallRecord",
     "Grounding",
+    "PlacedPart",
     "Support",
     "code_runs",
     "enum_name",
     "function_call_records",
     "function_error",
+    "has_payload",
     "images",
     "merge_grounding",
     "take_call",
     "unanswered_calls",
 ]
+
+
+@dataclass(frozen=True)
+class PlacedPart:
+    """A non-text part of the answer and where it arrived: after ``at`` characters of text."""
+
+    at: int
+    part: types.Part
+
+
+def has_payload(part: types.Part) -> bool:
+    """A non-text part with something to show (not a bare thought signature)."""
+    return any(
+        getattr(part, name) is not None
+        for name in (
+            "inline_data",
+            "file_data",
+            "function_call",
+            "executable_code",
+            "code_execution_result",
+            "function_response",
+            "tool_call",  # Gemini's own tools, when the request asks to see their invocations
+            "tool_response",
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from typing import Any
 
 from google.genai import types
 
-from .answer_parts import enum_name, function_error
-from .stream import PlacedPart, StreamState
+from .answer_parts import PlacedPart, enum_name, function_error
+from .stream import StreamState
 
 __all__ = ["annotations_json", "answer_json", "part_json", "parts_json"]
 

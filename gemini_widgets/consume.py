@@ -26,9 +26,10 @@ from typing import Any, Protocol, TypeAlias, TypedDict, Unpack
 
 from google.genai import types
 
+from .coalesce import Coalescer
 from .errors import StreamError, describe_error
 from .retry import RetryNotice, RetryPolicy
-from .stream import Coalescer, Delta, StreamState
+from .stream import Delta, StreamState
 
 __all__ = ["ReadOptions", "StopSignal", "StreamSink", "aconsume", "consume"]
 

@@ -21,9 +21,9 @@ import pydantic
 from google.genai import types
 
 from .retry import DEFAULT_RETRY, RetryPolicy, RetrySetting, retry_policy
+from .tool_settings import BUILT_IN_TOOLS, tool_calls_fields, tools_check, tools_fields
 
 __all__ = [
-    "BUILT_IN_TOOLS",
     "DEFAULT_TIMEOUT",
     "NO_RETRY",
     "READING_OPTIONS",
@@ -117,40 +117,6 @@ def _schema_fields(schema: Any) -> dict[str, Any]:
     return {"response_schema": schema, "response_mime_type": "application/json"}
 
 
-BUILT_IN_TOOLS: dict[str, Callable[[], types.Tool]] = {
-    "google_search": lambda: types.Tool(google_search=types.GoogleSearch()),
-    "code_execution": lambda: types.Tool(code_execution=types.ToolCodeExecution()),
-    "url_context": lambda: types.Tool(url_context=types.UrlContext()),
-}
-"""Gemini's own tools, by the names ``tools=[...]`` and ``--tools`` take."""
-
-
-def _as_list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def _tools_check(value: Any) -> str | None:
-    for tool in _as_list(value):
-        known = tool in BUILT_IN_TOOLS if isinstance(tool, str) else True
-        if not known or not (isinstance(tool, str | types.Tool) or callable(tool)):
-            return f"Python functions, types.Tool or {', '.join(BUILT_IN_TOOLS)}"
-    return None
-
-
-def _tools_fields(value: Any) -> dict[str, Any]:
-    """Built-in names become ``types.Tool``s; functions stay functions, which the SDK
-    declares from their signatures and docstrings, and calls itself."""
-    tools = [BUILT_IN_TOOLS[t]() if isinstance(t, str) else t for t in _as_list(value)]
-    return {"tools": tools}
-
-
-def _tool_calls_fields(limit: int) -> dict[str, Any]:
-    # The SDK counts requests, and does not run the calls of the last one it may send.
-    if limit == 0:
-        return {"automatic_function_calling.disable": True}
-    return {"automatic_function_calling.maximum_remote_calls": limit + 1}
-
-
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in (
@@ -228,8 +194,8 @@ SETTINGS: dict[str, Setting] = {
             object,
             "tools the model may use: Python functions (called for it), "
             + ", ".join(BUILT_IN_TOOLS),
-            _tools_check,
-            to_config=_tools_fields,
+            tools_check,
+            to_config=tools_fields,
             named=True,
             builtins=tuple(BUILT_IN_TOOLS),
         ),
@@ -240,7 +206,7 @@ SETTINGS: dict[str, Setting] = {
             "returned to you)",
             _at_least(0),
             field="automatic_function_calling.maximum_remote_calls",
-            to_config=_tool_calls_fields,
+            to_config=tool_calls_fields,
             magic_default=True,
         ),
     )

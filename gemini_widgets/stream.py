@@ -1,7 +1,8 @@
-"""The pure streaming core: chunks in, one ``StreamState`` and coalesced ``Delta``s out.
+"""The pure streaming core: chunks in, one ``StreamState`` and the ``Delta`` each adds.
 
 No IPython here. ``StreamState.feed`` is the one state machine; ``consume.py`` drives it
-from a sync or an async iterator; widgets only ever see ``Delta``s and the final state.
+from a sync or an async iterator (``coalesce.py`` merges its deltas to one per frame);
+widgets only ever see ``Delta``s and the final state.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from .answer_parts import (
     CodeRun,
     FunctionCallRecord,
     Grounding,
+    PlacedPart,
     code_runs,
     enum_name,
     function_call_records,
+    has_payload,
     images,
     merge_grounding,
     take_call,
@@ -28,19 +31,11 @@ from .answer_parts import (
 from .errors import StreamError
 from .retry import RetryNotice
 
-__all__ = ["Coalescer", "Delta", "PlacedPart", "StreamState"]
+__all__ = ["Delta", "StreamState"]
 
 Clock = Callable[[], float]
 MIN_RATE_SPAN = 0.25
 """Seconds of streaming before a live tokens/s is shown."""
-
-
-@dataclass(frozen=True)
-class PlacedPart:
-    """A non-text part of the answer and where it arrived: after ``at`` characters of text."""
-
-    at: int
-    part: types.Part
 
 
 @dataclass(frozen=True)
@@ -378,88 +373,11 @@ class StreamState:
         return f"<StreamState {status}, {len(self.text)} chars: {preview!r}{more}>"
 
 
-class Coalescer:
-    """Holds deltas so that at most one is emitted per frame (``interval`` seconds).
-
-    A chunk that comes after a quiet frame is emitted at once, so slow streams show every
-    chunk immediately; fast streams are merged. The driver calls ``due`` when the deadline
-    passes with nothing new, so held text is never stranded until the next chunk.
-    """
-
-    def __init__(self, interval: float = 1 / 30, clock: Clock = time.monotonic) -> None:
-        self.interval = interval
-        self.clock = clock
-        # Held pieces are joined once, when emitted: concatenating on every add would make
-        # a long backlog quadratic.
-        self._text: list[str] = []
-        self._thoughts: list[str] = []
-        self._parts: list[PlacedPart] = []
-        self._annotated = False
-        self._last_emit = float("-inf")
-
-    def add(self, delta: Delta) -> Delta | None:
-        if delta.text:
-            self._text.append(delta.text)
-        if delta.thoughts:
-            self._thoughts.append(delta.thoughts)
-        if delta.parts:
-            self._parts.extend(delta.parts)
-        self._annotated |= delta.annotated
-        return self.due()
-
-    @property
-    def holding(self) -> bool:
-        return bool(self._text or self._thoughts or self._parts or self._annotated)
-
-    def due(self) -> Delta | None:
-        """The held delta if its frame has come, else None."""
-        if not self.holding:
-            return None
-        now = self.clock()
-        if now - self._last_emit < self.interval:
-            return None
-        return self.flush(now)
-
-    def flush(self, now: float | None = None) -> Delta | None:
-        """Everything held, regardless of the frame (the end of a stream)."""
-        if not self.holding:
-            return None
-        delta = Delta(
-            "".join(self._text), "".join(self._thoughts), tuple(self._parts), self._annotated
-        )
-        self._text, self._thoughts, self._parts, self._annotated = [], [], [], False
-        self._last_emit = self.clock() if now is None else now
-        return delta
-
-    def seconds_until_due(self) -> float | None:
-        """How long the driver may wait for the next chunk before calling ``due``."""
-        if not self.holding:
-            return None
-        return max(0.0, self._last_emit + self.interval - self.clock())
-
-
 def _first_candidate(response: types.GenerateContentResponse) -> types.Candidate | None:
     for candidate in response.candidates or []:
         if (candidate.index or 0) == 0:
             return candidate
     return None
-
-
-def has_payload(part: types.Part) -> bool:
-    """A non-text part with something to show (not a bare thought signature)."""
-    return any(
-        getattr(part, name) is not None
-        for name in (
-            "inline_data",
-            "file_data",
-            "function_call",
-            "executable_code",
-            "code_execution_result",
-            "function_response",
-            "tool_call",  # Gemini's own tools, when the request asks to see their invocations
-            "tool_response",
-        )
-    )
 
 
 def _rounded(value: float | None, digits: int = 3) -> float | None:

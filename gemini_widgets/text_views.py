@@ -14,11 +14,12 @@ import sys
 from typing import Any, Literal, TextIO
 
 from .answer_markdown import annotations_markdown, part_markdown
+from .answer_parts import PlacedPart
 from .answer_wire import annotations_json, part_json
 from .outcome import notice_for
 from .retry import RetryNotice
 from .runner import Runner
-from .stream import Delta, PlacedPart, StreamState
+from .stream import Delta, StreamState
 
 __all__ = ["DISPLAY_ENV", "FrontEnd", "TextView", "front_end", "part_text"]
 

@@ -15,9 +15,10 @@ from typing import Any
 from google.genai import types
 
 from .answer_markdown import answer_markdown
+from .answer_parts import PlacedPart, has_payload
 from .answer_wire import annotations_json, parts_json
 from .outcome import final_status, notice_for
-from .stream import PlacedPart, StreamState, has_payload
+from .stream import StreamState
 
 __all__ = ["Turn", "conversation_markdown", "message_text", "part_label", "turns_from_history"]
 

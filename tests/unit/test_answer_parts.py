@@ -14,10 +14,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gemini_widgets.answer_markdown import answer_markdown
-from gemini_widgets.answer_parts import Grounding, function_call_records, merge_grounding
+from gemini_widgets.answer_parts import (
+    Grounding,
+    function_call_records,
+    has_payload,
+    merge_grounding,
+)
 from gemini_widgets.answer_wire import answer_json
+from gemini_widgets.coalesce import Coalescer
 from gemini_widgets.safe_markdown import without_remote_fetches
-from gemini_widgets.stream import Coalescer, StreamState, has_payload
+from gemini_widgets.stream import StreamState
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from gemini_widgets.stream import Coalescer, Delta
+from gemini_widgets.coalesce import Coalescer
+from gemini_widgets.stream import Delta
 
 
 def test_first_chunk_is_emitted_at_once(clock):
