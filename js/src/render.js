@@ -13,10 +13,11 @@
 // wrappers below are unwrapped (`blocksHtml`). Per-block sanitising is also a safety
 // property: an unclosed <div> or <table> in model HTML cannot swallow the blocks after it.
 //
-// Committed blocks go into groups (`<div class="gw-blocks">`, BLOCKS_PER_GROUP each), which
+// Committed blocks go into groups (`<div class="gw-blocks">`, sections of BLOCKS_PER_GROUP
+// blocks or more), which
 // markdown.css renders with `content-visibility: auto`: a block appended to a 1 MB answer
-// makes the browser lay out the open block and the last group, not 5,000 siblings, and
-// groups scrolled out of view cost no style, layout or paint at all.
+// makes the browser lay out the last group (which ends with the open blocks), not 5,000
+// siblings, and groups scrolled out of view cost no style, layout or paint at all.
 
 import { parseBlocks, renderBlockHtml, lineStarts } from './markdown.js';
 import { createSanitizer } from './sanitize.js';
@@ -53,8 +54,9 @@ export class IncrementalRenderer {
   #document;
   #sanitize;
   #decorate;
-  #group = null; // the group committed blocks go to, until it holds BLOCKS_PER_GROUP
+  #group = null; // the last group: committed blocks go to it, and the open blocks end it
   #grouped = 0;
+  #lastCommitted = null; // its last committed node
   // Text is kept as committed + open: appending to the open string and slicing it never
   // flattens the whole document, so a render costs O(open block), not O(document).
   #committed = '';
@@ -218,43 +220,61 @@ export class IncrementalRenderer {
     });
     const kept = new Set(entries);
     for (const entry of previous) if (!kept.has(entry)) for (const node of entry.nodes) node.remove();
+    if (!this.#group) this.#newGroup();
     this.#commit(entries.slice(0, count));
     this.#openBlocks = entries.slice(count);
-    // The open blocks go after the last group, in order; kept ones move only if out of place.
-    let prev = this.#group;
+    // The open blocks end the last group, in order (a block and the next stay siblings);
+    // kept ones move only if out of place.
+    const group = this.#group;
+    let prev = this.#lastCommitted;
     for (const entry of this.#openBlocks) {
       if (entry.fresh) this.#decorate?.(entry.fresh);
       entry.fresh = null;
       for (const node of entry.nodes) {
-        const next = prev ? prev.nextSibling : this.#container.firstChild;
-        if (next !== node) this.#container.insertBefore(node, next);
+        const next = prev ? prev.nextSibling : group.firstChild;
+        if (next !== node) group.insertBefore(node, next);
         prev = node;
       }
     }
   }
 
-  // Committed blocks fill the last group, then new ones; a full group is never touched again.
+  #newGroup() {
+    const group = this.#document.createElement('div');
+    group.className = GROUP_CLASS;
+    this.#container.insertBefore(group, this.#group ? this.#group.nextSibling : this.#container.firstChild);
+    this.#group = group;
+    this.#grouped = 0;
+    this.#lastCommitted = null;
+  }
+
+  // Committed blocks fill the last group, then new ones; a full group is never touched
+  // again. A group ends before a heading once it holds BLOCKS_PER_GROUP blocks, so groups
+  // are sections: their edges (where margins do not collapse) fall where space is wanted,
+  // and a code block or a list keeps the paragraph after it as its sibling.
   #commit(entries) {
-    let at = 0;
-    while (at < entries.length) {
-      if (!this.#group || this.#grouped >= BLOCKS_PER_GROUP) {
-        const group = this.#document.createElement('div');
-        group.className = GROUP_CLASS;
-        this.#container.insertBefore(group, this.#group ? this.#group.nextSibling : this.#container.firstChild);
-        this.#group = group;
-        this.#grouped = 0;
+    let batch = null;
+    for (const entry of entries) {
+      const heading = /^h[1-6]$/.test(entry.nodes[0]?.localName ?? '');
+      if ((this.#grouped >= BLOCKS_PER_GROUP && heading) || this.#grouped >= 4 * BLOCKS_PER_GROUP) {
+        this.#appendCommitted(batch);
+        this.#newGroup();
+        batch = null;
       }
-      const take = entries.slice(at, at + BLOCKS_PER_GROUP - this.#grouped);
-      const batch = this.#document.createDocumentFragment();
-      for (const entry of take) {
-        if (entry.fresh) this.#decorate?.(entry.fresh);
-        entry.fresh = null;
-        batch.append(...entry.nodes);
-      }
-      this.#group.append(batch);
-      this.#grouped += take.length;
-      at += take.length;
+      if (entry.fresh) this.#decorate?.(entry.fresh);
+      entry.fresh = null;
+      batch ??= this.#document.createDocumentFragment();
+      batch.append(...entry.nodes);
+      this.#grouped += 1;
     }
+    this.#appendCommitted(batch);
+  }
+
+  // After the group's committed nodes (open nodes of the last render may follow them).
+  #appendCommitted(batch) {
+    if (!batch || !batch.lastChild) return;
+    const last = batch.lastChild;
+    this.#group.insertBefore(batch, this.#lastCommitted ? this.#lastCommitted.nextSibling : this.#group.firstChild);
+    this.#lastCommitted = last;
   }
 
   #countParsed(chars) {
