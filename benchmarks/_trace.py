@@ -26,29 +26,82 @@ from _harness import progress, table
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC_RENDERER = ROOT / "gemini_widgets" / "static" / "renderer.js"
-CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "blink.user_timing"]
+CATEGORIES = [
+    "devtools.timeline",
+    "disabled-by-default-devtools.timeline",
+    "v8",
+    "blink.user_timing",
+]
 
 # Trace event names, by what the user would call them.
 KINDS = {
-    "script": {"FunctionCall", "EvaluateScript", "v8.compile", "v8.compileModule",
-               "v8.evaluateModule", "TimerFire", "FireAnimationFrame", "EventDispatch",
-               "v8.run", "V8.Execute", "RunMicrotasks", "v8.produceCache", "ParseHTML",
-               "XHRReadyStateChange", "FireIdleCallback", "v8.callFunction",
-               "FunctionCall", "EventTiming", "HandlePostMessage"},
-    "style": {"UpdateLayoutTree", "RecalculateStyles", "ParseAuthorStyleSheet",
-              "InvalidateLayout", "ScheduleStyleRecalculation"},
+    "script": {
+        "FunctionCall",
+        "EvaluateScript",
+        "v8.compile",
+        "v8.compileModule",
+        "v8.evaluateModule",
+        "TimerFire",
+        "FireAnimationFrame",
+        "EventDispatch",
+        "v8.run",
+        "V8.Execute",
+        "RunMicrotasks",
+        "v8.produceCache",
+        "ParseHTML",
+        "XHRReadyStateChange",
+        "FireIdleCallback",
+        "v8.callFunction",
+        "EventTiming",
+        "HandlePostMessage",
+    },
+    "style": {
+        "UpdateLayoutTree",
+        "RecalculateStyles",
+        "ParseAuthorStyleSheet",
+        "InvalidateLayout",
+        "ScheduleStyleRecalculation",
+    },
     "layout": {"Layout", "UpdateLayerTree", "IntersectionObserverController::computeIntersections"},
-    "paint, composite": {"Paint", "PrePaint", "Layerize", "Commit", "PaintImage",
-                         "CompositeLayers", "UpdateLayer", "RasterTask", "Decode Image"},
-    "GC": {"MinorGC", "MajorGC", "V8.GC_SCAVENGER", "V8.GCScavenger", "V8.GCCompactor",
-           "BlinkGC.AtomicPhase", "V8.GC_MARK_COMPACTOR", "V8.GCFinalizeMC",
-           "V8.GCIncrementalMarking", "ThreadState::performIdleLazySweep",
-           "BlinkGC.LazySweepInIdle", "V8.GCFinalizeMCReduceMemory", "MajorGC", "CppGC.AtomicMark"},
+    "paint, composite": {
+        "Paint",
+        "PrePaint",
+        "Layerize",
+        "Commit",
+        "PaintImage",
+        "CompositeLayers",
+        "UpdateLayer",
+        "RasterTask",
+        "Decode Image",
+    },
+    "GC": {
+        "MinorGC",
+        "MajorGC",
+        "V8.GC_SCAVENGER",
+        "V8.GCScavenger",
+        "V8.GCCompactor",
+        "BlinkGC.AtomicPhase",
+        "V8.GC_MARK_COMPACTOR",
+        "V8.GCFinalizeMC",
+        "V8.GCIncrementalMarking",
+        "ThreadState::performIdleLazySweep",
+        "BlinkGC.LazySweepInIdle",
+        "V8.GCFinalizeMCReduceMemory",
+        "CppGC.AtomicMark",
+    },
 }
 
 
-def profile_runs(notebook: Any, variants: dict[str, str], chat_show: str, chat_send: str,
-                 sizes: list[int], chat: int, chunk: int, chat_chunk: int) -> dict[str, Any]:
+def profile_runs(
+    notebook: Any,
+    variants: dict[str, str],
+    chat_show: str,
+    chat_send: str,
+    sizes: list[int],
+    chat: int,
+    chunk: int,
+    chat_chunk: int,
+) -> dict[str, Any]:
     source_map = SourceMap.build()
     size = min(sizes, key=lambda s: abs(s - 300_000))
     out: dict[str, Any] = {}
@@ -61,7 +114,8 @@ def profile_runs(notebook: Any, variants: dict[str, str], chat_show: str, chat_s
         notebook.run(0, chat_show.format(prompt=prompt, earlier=chat - 1))
         notebook.settle()
         progress(f"trace: chat reply {chat}")
-        out[f"chat reply {chat}"] = traced(notebook, chat_send.format(prompt=prompt, chunk=chat_chunk), source_map)
+        code = chat_send.format(prompt=prompt, chunk=chat_chunk)
+        out[f"chat reply {chat}"] = traced(notebook, code, source_map)
     print_breakdown(out)
     return {}
 
@@ -116,7 +170,7 @@ def timeline(trace: dict[str, Any]) -> dict[str, float]:
 
     def close(until: float) -> None:
         while stack and stack[-1][0] <= until:
-            end, name, children, dur = stack.pop()
+            _end, name, children, dur = stack.pop()
             self_time[name] += max(0.0, dur - children)
             if stack:
                 stack[-1][2] += dur
@@ -129,13 +183,15 @@ def timeline(trace: dict[str, Any]) -> dict[str, float]:
     for name, us in self_time.items():
         kind = next((k for k, names in KINDS.items() if name in names), None)
         if kind is None:
-            kind = "other (task overhead, IPC...)" if name in {"RunTask", "ThreadControllerImpl::RunTask"} else f"other: {name}"
+            overhead = name in {"RunTask", "ThreadControllerImpl::RunTask"}
+            kind = "other (task overhead, IPC...)" if overhead else f"other: {name}"
         by_kind[kind] += us / 1e6
     return dict(by_kind)
 
 
-def js_self_time(profile: dict[str, Any], scripts: dict[str, dict[str, Any]],
-                 source_map: SourceMap) -> dict[str, float]:
+def js_self_time(
+    profile: dict[str, Any], scripts: dict[str, dict[str, Any]], source_map: SourceMap
+) -> dict[str, float]:
     """JS self time (s) by library / file, from the sampling profile."""
     renderer_length = len(STATIC_RENDERER.read_text(encoding="utf-8"))
     nodes = {n["id"]: n for n in profile["nodes"]}
@@ -162,8 +218,9 @@ def js_self_time(profile: dict[str, Any], scripts: dict[str, dict[str, Any]],
     return dict(out)
 
 
-def origin(frame: dict[str, Any], script: dict[str, Any], renderer_length: int,
-           source_map: SourceMap) -> str:
+def origin(
+    frame: dict[str, Any], script: dict[str, Any], renderer_length: int, source_map: SourceMap
+) -> str:
     name, url = frame["functionName"], frame.get("url", "")
     if name in ("(garbage collector)", "(program)", "(idle)", "(root)"):
         return {"(root)": "(program)"}.get(name, name)
@@ -225,10 +282,21 @@ class SourceMap:
         js = Path(os.environ.get("GW_TRACE_JS_DIR", ROOT / "js"))
         out = Path(tempfile.mkdtemp(prefix="renderer-map-")) / "renderer.js"
         subprocess.run(
-            [str(ROOT / "js" / "node_modules" / ".bin" / "esbuild"), "src/render.js", "--bundle",
-             "--minify", "--format=esm", "--target=es2022", "--alias:katex=katex/dist/katex.mjs",
-             "--legal-comments=eof", "--sourcemap", f"--outfile={out}", "--log-level=warning"],
-            cwd=js, check=True,
+            [
+                str(ROOT / "js" / "node_modules" / ".bin" / "esbuild"),
+                "src/render.js",
+                "--bundle",
+                "--minify",
+                "--format=esm",
+                "--target=es2022",
+                "--alias:katex=katex/dist/katex.mjs",
+                "--legal-comments=eof",
+                "--sourcemap",
+                f"--outfile={out}",
+                "--log-level=warning",
+            ],
+            cwd=js,
+            check=True,
         )
         code = re.sub(r"//# sourceMappingURL=.*\n?$", "", out.read_text(encoding="utf-8"))
         if code != STATIC_RENDERER.read_text(encoding="utf-8"):
@@ -252,7 +320,8 @@ class SourceMap:
 
 def decode(mappings: str) -> list[list[tuple[int, int]]]:
     """Source map v3 ``mappings``: per generated line, (column, source index) segments."""
-    alphabet = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+    base64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    alphabet = {c: i for i, c in enumerate(base64)}
     lines: list[list[tuple[int, int]]] = []
     source = 0
     for line in mappings.split(";"):

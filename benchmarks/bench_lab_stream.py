@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import json
 import signal
 import statistics
@@ -247,9 +248,9 @@ class Lab:
             self.done_js, arg=[self.name, index, before], timeout=timeout_s * 1000, polling=100
         )
         failed = self.page.evaluate(
-            "([name, index]) => [...(%s)(name).content.widgets[index].model.outputs.toJSON()]"
-            ".filter((o) => o.output_type === 'error').map((o) => o.ename + ': ' + o.evalue)"
-            % self.lab._PANEL_JS,
+            f"([name, index]) => [...({self.lab._PANEL_JS})(name)"
+            ".content.widgets[index].model.outputs.toJSON()]"
+            ".filter((o) => o.output_type === 'error').map((o) => o.ename + ': ' + o.evalue)",
             [self.name, index],
         )
         if failed:
@@ -284,7 +285,7 @@ class Lab:
         wall = time.perf_counter() - wall0
         stream = float(self.kernel("print(_bench_stream)"))
         times = frames["times"]
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
         return {
             "main": busy,
             "stream": stream,
@@ -336,9 +337,7 @@ def main() -> None:
             progress(f"setup: a {largest:,}-character report in the kernel")
             notebook.run(
                 0,
-                SETUP.format(
-                    largest=largest, gap=1 / RATE, reply=CHAT_REPLY
-                ),
+                SETUP.format(largest=largest, gap=1 / RATE, reply=CHAT_REPLY),
             )
             version = browser.version
             serial = 0
@@ -373,7 +372,9 @@ def main() -> None:
             if args.trace:
                 from _trace import profile_runs
 
-                profiles = profile_runs(notebook, VARIANTS, CHAT_SHOW, CHAT_SEND, sizes, args.chat, CHUNK, CHAT_CHUNK)
+                profiles = profile_runs(
+                    notebook, VARIANTS, CHAT_SHOW, CHAT_SEND, sizes, args.chat, CHUNK, CHAT_CHUNK
+                )
             browser.close()
     finally:
         server.stop()
@@ -417,7 +418,9 @@ def print_results(results: dict[tuple[str, int], list[dict[str, Any]]], chat: in
                 variant,
                 f"{med(key, 'main'):.1f}",
                 f"{med(key, 'stream'):.1f}",
-                f"{med(key, 'main') / med(key, 'stream'):.2f}x" if med(key, "stream") > 0.05 else "",
+                f"{med(key, 'main') / med(key, 'stream'):.2f}x"
+                if med(key, "stream") > 0.05
+                else "",
                 ratio,
                 f"{med(key, 'p95'):.0f}",
                 f"{med(key, 'longest'):.0f}",
