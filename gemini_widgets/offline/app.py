@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import json
 import random
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,12 @@ _SECRET_HEADERS = {"x-goog-api-key", "authorization"}
 
 @dataclass
 class RecordedRequest:
-    """A request as the server received it; secrets are redacted before it is stored."""
+    """A request as the server received it; secrets are redacted before it is stored.
+
+    ``started_at`` and ``ended_at`` are ``time.monotonic()`` readings of the server's process:
+    when the request arrived, and when its answer ended (finished, dropped by a fault, or
+    the client went away). A test reads from them whether streams overlapped.
+    """
 
     method: str
     path: str
@@ -54,6 +60,15 @@ class RecordedRequest:
     body: Any
     status: int = 200
     had_key: bool = False
+    started_at: float = field(default_factory=time.monotonic)
+    ended_at: float | None = None
+
+    def overlaps(self, other: RecordedRequest) -> bool:
+        """Both were being answered at some moment (an unfinished one runs on)."""
+        inf = float("inf")
+        mine = self.ended_at if self.ended_at is not None else inf
+        theirs = other.ended_at if other.ended_at is not None else inf
+        return self.started_at < theirs and other.started_at < mine
 
     @property
     def config(self) -> dict[str, Any]:
@@ -102,12 +117,17 @@ class ServerState:
         self.answers.remember(reply)
         return reply
 
-    def _rng_for(self, request: ParsedRequest) -> random.Random:
+    def pacing_rng(self, request: ParsedRequest) -> random.Random:
+        """The gaps between chunks: as repeatable as the answer (a seeded or deterministic
+        request streams at the same pace each time)."""
+        return self._rng_for(request, "pacing")
+
+    def _rng_for(self, request: ParsedRequest, use: str = "") -> random.Random:
         config = request.config
         if config.seed is None and not self.deterministic and config.temperature != 0:
             return random.Random()
         canonical = json.dumps(request.raw, sort_keys=True, default=str)
-        digest = hashlib.sha256(f"{config.seed}|{canonical}".encode()).digest()
+        digest = hashlib.sha256(f"{use}{config.seed}|{canonical}".encode()).digest()
         return random.Random(int.from_bytes(digest[:8], "big"))
 
 
@@ -157,6 +177,14 @@ class _GeminiHandler(tornado.web.RequestHandler):
     def on_finish(self) -> None:
         if self.recorded is not None:
             self.recorded.status = self.get_status()
+        self._ended()
+
+    def on_connection_close(self) -> None:
+        self._ended()  # the client went away (a Stop), or a fault dropped the connection
+
+    def _ended(self) -> None:
+        if self.recorded is not None and self.recorded.ended_at is None:
+            self.recorded.ended_at = time.monotonic()
 
     def _api_key(self) -> str | None:
         key = self.request.headers.get("x-goog-api-key") or self.get_query_argument("key", None)
@@ -215,6 +243,12 @@ class ActionHandler(_GeminiHandler):
     """``POST /{version}/models/{model}:{action}``."""
 
     async def post(self, version: str, name: str, action: str) -> None:
+        try:
+            await self._answer(version, name, action)
+        finally:
+            self._ended()
+
+    async def _answer(self, version: str, name: str, action: str) -> None:
         self._record(version, name, action)
         self._check_key()
         if action not in ("generateContent", "streamGenerateContent", "countTokens"):
@@ -233,10 +267,12 @@ class ActionHandler(_GeminiHandler):
             details = [{"modality": "TEXT", "tokenCount": total}]
             return self._send_json({"totalTokens": total, "promptTokensDetails": details})
         reply = apply_fault(await self.state.reply_for(request, model), fault)
+        pace = _Pace(model, self.state.pacing_rng(request))
         if action == "generateContent":
-            await asyncio.sleep(self._delay_before(0, reply, fault, random.Random()))
+            await asyncio.sleep(self._delay_before(0, reply, fault, pace))
+            self._ended()
             return self._send_json(merge_chunks(reply.chunks))
-        await self._stream(reply, fault)
+        await self._stream(reply, fault, pace)
 
     def _fault_for(self, request: ParsedRequest) -> Fault:
         fault = self.state.faults.take(request.model, request.prompt_text) or Fault()
@@ -248,13 +284,13 @@ class ActionHandler(_GeminiHandler):
                 raise ApiError(400, str(exc)) from None
         return fault
 
-    async def _stream(self, reply: Reply, fault: Fault) -> None:
+    async def _stream(self, reply: Reply, fault: Fault, pace: _Pace) -> None:
         self.set_header("Content-Type", "text/event-stream")
-        rng = random.Random()
         drop = None if fault.drop_after is None else min(fault.drop_after, len(reply.chunks))
         for sent, chunk in enumerate([*reply.chunks, None]):
             if sent == drop:
                 await self._flush_quietly()
+                self._ended()  # before the client can see the end, so a log read then has it
                 self.request.connection.stream.close()  # type: ignore[union-attr]
                 return
             if chunk is None:
@@ -265,24 +301,26 @@ class ActionHandler(_GeminiHandler):
             if sent == fault.error_after:
                 self.write(_event(error_body(fault.error_status, status_message(fault))))
                 break
-            delay = self._delay_before(sent, reply, fault, rng)
+            delay = self._delay_before(sent, reply, fault, pace)
             if delay > 0:
                 await asyncio.sleep(delay)
             self.write(_event(chunk))
             if not await self._flush_quietly():
                 return  # the client went away (a Stop): nothing more to send
         if not self.request.connection.stream.closed():  # type: ignore[union-attr]
+            self._ended()
             self.finish()
 
-    def _delay_before(self, sent: int, reply: Reply, fault: Fault, rng: random.Random) -> float:
-        """A fault's delay wins, then the recorded one (replays), then the server's pacing."""
+    def _delay_before(self, sent: int, reply: Reply, fault: Fault, pace: _Pace) -> float:
+        """A fault's delay wins, then the recorded one (replays), then the server's pacing
+        at the model's pace."""
         if sent == 0 and fault.first_chunk_delay is not None:
             return fault.first_chunk_delay
         if sent > 0 and fault.chunk_delay is not None:
             return fault.chunk_delay
         if reply.delays is not None and sent < len(reply.delays):
             return reply.delays[sent]
-        return self.state.pacing.first_chunk if sent == 0 else self.state.pacing.gap(rng)
+        return self.state.pacing.delay(sent, pace.rng, pace.model.pace)
 
     async def _flush_quietly(self) -> bool:
         try:
@@ -290,6 +328,14 @@ class ActionHandler(_GeminiHandler):
         except tornado.iostream.StreamClosedError:
             return False
         return True
+
+
+@dataclass(frozen=True)
+class _Pace:
+    """Who answers and the random gaps of this answer (seeded when the answer is)."""
+
+    model: OfflineModel
+    rng: random.Random
 
 
 class NotFoundHandler(_GeminiHandler):

@@ -40,9 +40,12 @@ class DemoAnswer:
     thoughts: str  # a short "thinking" summary, streamed as thought parts when asked for
 
 
-def write_demo_answer(request: ParsedRequest, rng: random.Random) -> DemoAnswer:
-    """Answer the request; the same seed and request always give the same answer."""
-    writer = _Writer(read_request(request, rng), rng)
+def write_demo_answer(
+    request: ParsedRequest, rng: random.Random, length: float = 1.0
+) -> DemoAnswer:
+    """Answer the request; the same seed and request always give the same answer.
+    ``length`` scales the word count when the prompt names none (pro writes more)."""
+    writer = _Writer(read_request(request, rng, length), rng, length)
     return DemoAnswer(text=writer.answer(), thoughts=writer.thoughts())
 
 
@@ -65,8 +68,9 @@ def _words(text: str) -> int:
 
 
 class _Writer:
-    def __init__(self, reading: Reading, rng: random.Random) -> None:
+    def __init__(self, reading: Reading, rng: random.Random, length: float = 1.0) -> None:
         self.r = reading
+        self.length = length
         self.rng = rng
         self.target = reading.target
         self.deck = list(say.SENTENCES)  # dealt in a shuffled order, so neighbours differ
@@ -117,6 +121,8 @@ class _Writer:
                 blocks += [_Prose(), _Prose()]
         else:
             features = self._features() if self.target >= _FULL_ANSWER_WORDS else [self._list]
+            if self.length < 1 and not self.r.exact:  # a terser model shows fewer blocks
+                features = features[: max(1, round(len(features) * self.length))]
             for index, feature in enumerate(features):
                 blocks.append(_Feature(feature()))
                 if index % 2 == 0 and index < len(features) - 1:

@@ -101,8 +101,9 @@ class Reading:
     attachments: list[str] = field(default_factory=list)  # one Markdown line each
 
 
-def read_request(request: ParsedRequest, rng: random.Random) -> Reading:
-    """Decide topic, length and shape from the last user turn, the history and the system."""
+def read_request(request: ParsedRequest, rng: random.Random, length: float = 1.0) -> Reading:
+    """Decide topic, length and shape from the last user turn, the history and the system.
+    ``length`` scales a length the prompt does not name (the model's ``ModelPace``)."""
     prompt = request.prompt_text.strip()[:READ_AT_MOST]
     system = " ".join(request.system_text[:READ_AT_MOST].split())
     both = f"{system} {prompt}"
@@ -126,7 +127,7 @@ def read_request(request: ParsedRequest, rng: random.Random) -> Reading:
     if asked:
         target = min(asked, MAX_WORDS)
     else:
-        target = rng.randint(50, 80) if brief else rng.randint(190, 250)
+        target = round((rng.randint(50, 80) if brief else rng.randint(190, 250)) * length)
     kind = "greeting" if _GREETING.match(prompt) and not media else "answer"
     if re.search(r"\b(one|a|single)\s+sentence\b", prompt, re.IGNORECASE):
         kind = "one_sentence"

@@ -1,4 +1,5 @@
-"""How fast the offline server streams: like Gemini by default, instantly in tests."""
+"""How fast the offline server streams: like Gemini by default, instantly in tests; each model
+at its own pace (``catalogue.ModelPace``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import math
 import os
 import random
 from dataclasses import dataclass
+
+from .catalogue import FLASH_PACE, ModelPace
 
 __all__ = ["Pacing"]
 
@@ -42,6 +45,12 @@ class Pacing:
         """Gemini-like pacing times ``scale`` (0: instant)."""
         base = cls()
         return cls(base.first_chunk * scale, (base.between[0] * scale, base.between[1] * scale))
+
+    def delay(self, sent: int, rng: random.Random, pace: ModelPace = FLASH_PACE) -> float:
+        """Seconds before chunk number ``sent`` of a model that answers at ``pace``."""
+        if sent == 0:
+            return self.first_chunk * pace.first_chunk
+        return self.gap(rng) * pace.between
 
     def gap(self, rng: random.Random) -> float:
         low, high = self.between

@@ -84,7 +84,7 @@ class DemoResponder:
                 text = value if is_enum else json.dumps(value, indent=2)
                 thoughts = "Reading the schema and filling each field from the prompt."
             else:
-                demo = write_demo_answer(request, rng)
+                demo = write_demo_answer(request, rng, model.pace.length)
                 text, thoughts = demo.text, demo.thoughts
             answer = Answer(
                 pieces=split_into_pieces(text, rng),
