@@ -54,7 +54,8 @@ def picture_for(prompt: str, size: int = 256) -> bytes:
     """Sky, ground, a sun and a few shapes, in colours and places taken from the prompt's hash:
     the same prompt always draws the same picture."""
     seed = hashlib.sha256(prompt.encode()).digest()
-    colour = lambda i: (seed[i], seed[i + 1], seed[i + 2])  # noqa: E731
+    # Wrapped: five shapes read up to byte 34 of the 32 the hash has.
+    colour = lambda i: tuple(seed[(i + k) % len(seed)] for k in range(3))  # noqa: E731
     canvas = Canvas(size, size, _mix(colour(0), (255, 255, 255), 0.5), colour(3))
     horizon = size // 2 + seed[6] % (size // 4)
     canvas.rect(0, horizon, size, size, _mix(colour(7), (0, 0, 0), 0.3))

@@ -208,3 +208,12 @@ def test_any_prompt_gets_a_deterministic_non_empty_answer(prompt: str, seed: int
     assert first.text.strip()
     assert first.thoughts.strip()
     assert ask(prompt, seed=seed) == first
+
+
+@given(st.text(max_size=40))
+def test_every_prompt_draws_a_picture(prompt: str) -> None:
+    # Five shapes (a hash byte says how many) once read past the hash's 32 bytes.
+    from gemini_widgets.offline.png import picture_for
+
+    png = picture_for(prompt, size=32)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and png.endswith(b"IEND\xaeB`\x82")
