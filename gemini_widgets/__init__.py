@@ -15,6 +15,7 @@ _PUBLIC = {
     "BackgroundStream": "generate",
     "Chat": "chat",
     "ContinueRefused": "runner",
+    "Cost": "cost",
     "Conversation": "conversation",
     "Delta": "stream",
     "MissingApiKeyError": "client",
@@ -30,6 +31,8 @@ _PUBLIC = {
     "consume": "consume",
     "current_backend": "client",
     "get_client": "client",
+    "price_for": "prices",
+    "set_prices": "prices",
     "stream": "generate",
     "use_backend": "client",
 }

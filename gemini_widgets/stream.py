@@ -28,6 +28,7 @@ from .answer_parts import (
     take_call,
     unanswered_calls,
 )
+from .cost import Cost, answer_cost
 from .errors import StreamError
 from .retry import RetryNotice
 
@@ -90,6 +91,9 @@ class StreamState:
     continuations: int = 0
     """How many times the answer was continued after it was cut short (``resume``)."""
     _tokens_before: int = field(default=0, repr=False)
+    _earlier_usage: list[types.GenerateContentResponseUsageMetadata] = field(
+        default_factory=list, repr=False
+    )
     _tokens_at_first: int = field(default=0, repr=False)
     _text: list[str] = field(default_factory=list, repr=False)
     _thoughts: list[str] = field(default_factory=list, repr=False)
@@ -217,6 +221,8 @@ class StreamState:
         chunks and the output tokens counted so far stay.
         """
         self._tokens_before = self.output_tokens or 0
+        if self.usage is not None:
+            self._earlier_usage.append(self.usage)
         self.usage = None
         self.error = None
         self.stopped = False
@@ -340,6 +346,13 @@ class StreamState:
             return tokens / self.elapsed
         return None
 
+    @property
+    def cost(self) -> Cost | None:
+        """Estimated USD (``.usd``, with a breakdown) of every request the answer took, at
+        the prices of ``gemini_widgets.prices``; None when the model has no price there or
+        no usage came (docs/cost.md)."""
+        return answer_cost(self.model, [*self._earlier_usage, self.usage])
+
     def stats(self) -> dict[str, Any]:
         """The status bar's numbers, as plain JSON values."""
         usage = self.usage
@@ -354,6 +367,7 @@ class StreamState:
             "cached_tokens": usage.cached_content_token_count if usage else None,
             "tool_use_tokens": usage.tool_use_prompt_token_count if usage else None,
             "total_tokens": usage.total_token_count if usage else None,
+            "cost": None if (cost := self.cost) is None else cost.usd,
             "finish_reason": enum_name(self.finish_reason),
             "block_reason": enum_name(self.block_reason),
         }

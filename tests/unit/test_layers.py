@@ -22,6 +22,8 @@ CORE = (
     "gemini_widgets.conversation",
     "gemini_widgets.turns",
     "gemini_widgets.settings",
+    "gemini_widgets.cost",
+    "gemini_widgets.prices",
     "gemini_widgets.client",
     "gemini_widgets.text_views",
     "gemini_widgets.offline",
