@@ -33,6 +33,7 @@ from .magic_options import (
     setting_arguments,
     settings_from_args,
 )
+from .prices import PricesError, parse_prices, set_prices
 from .prompt_inputs import PromptInputError, attachment_part, first_code_block, interpolate
 from .request import StreamRequest
 from .runner import ContinueRefused
@@ -56,6 +57,10 @@ class GeminiMagics(Magics, SettingDefaults):
 
     model = traitlets.Unicode(DEFAULT_MODEL, help="Model to use.").tag(config=True)
     format = traitlets.Enum(_FORMATS, "markdown", help="How to show the answer.").tag(config=True)
+    prices = traitlets.Dict(
+        help="Prices over the shipped table, USD per 1M tokens, as gemini_widgets.set_prices "
+        "takes them: {'gemini-2.5-flash': {'input': 0.3, 'output': 2.5}} (docs/cost.md)."
+    ).tag(config=True)
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
@@ -67,6 +72,19 @@ class GeminiMagics(Magics, SettingDefaults):
         if not proposal["value"].strip():
             raise traitlets.TraitError("model must be a model name such as 'gemini-2.5-flash'.")
         return proposal["value"].strip()
+
+    @traitlets.validate("prices")
+    def _validate_prices(self, proposal: dict[str, Any]) -> dict[str, Any]:
+        try:
+            parse_prices(proposal["value"], as_of="", source="")
+        except PricesError as exc:
+            raise traitlets.TraitError(str(exc)) from None
+        return proposal["value"]
+
+    @traitlets.observe("prices")
+    def _use_prices(self, change: dict[str, Any]) -> None:
+        # The one table every surface prices with (stream(), Chat, %%gemini), not the magic's.
+        set_prices(change["new"])
 
     # ---- the magic ---------------------------------------------------------------------
 
@@ -196,7 +214,7 @@ class GeminiMagics(Magics, SettingDefaults):
                 print(model.name.removeprefix("models/"), "-", model.display_name)
         elif name == "config":
             print(f"backend: {current_backend().label}")
-            for trait in ("model", *SETTING_DEFAULTS, "format", *READING_DEFAULTS):
+            for trait in ("model", *SETTING_DEFAULTS, "format", *READING_DEFAULTS, "prices"):
                 print(f"{trait}: {getattr(self, trait)!r}")
         elif name == "chats":
             if not conversations:

@@ -263,3 +263,35 @@ def test_tools_name_functions_from_the_namespace_and_gemini_tools(ip, offline):
 def get_weather(city: str) -> dict:
     """The weather in a city, now."""
     return {"city": city, "celsius": 21}
+
+
+def test_config_prices_price_every_answer_and_are_validated(ip, offline):
+    from traitlets.config import Config
+
+    from gemini_widgets.magics import GeminiMagics
+    from gemini_widgets.prices import price_for, set_prices
+
+    magics = ip.magics_manager.registry["GeminiMagics"]
+    try:
+        offline.script("Four words of answer.")
+        shipped = run(ip, "%%gemini -m gemini-2.5-flash\nhi").cost.usd
+        run(
+            ip, "%config GeminiMagics.prices = {'gemini-2.5-flash': {'input': 100, 'output': 1000}}"
+        )
+        offline.script("Four words of answer.")
+        result = run(ip, "%%gemini -m gemini-2.5-flash\nhi")
+        usage = result.usage
+        expected = (usage.prompt_token_count * 100 + usage.candidates_token_count * 1000) / 1e6
+        assert result.cost.usd == pytest.approx(expected) and expected > 100 * shipped
+        with pytest.raises(Exception, match=r"'input' \(USD per 1M prompt tokens\) is needed"):
+            magics.prices = {"gemini-2.5-flash": {"output": 1}}
+        assert price_for("gemini-2.5-flash").tiers[0].input == 100  # left as it was
+        magics.prices = {}
+        assert price_for("gemini-2.5-flash").tiers[0].input == 0.30
+        # As ipython_config.py gives it: applied when the magics are made.
+        config = Config({"GeminiMagics": {"prices": {"my-model": {"input": 1, "output": 2}}}})
+        GeminiMagics(shell=ip, config=config)
+        assert price_for("my-model").tiers[0].output == 2
+    finally:
+        magics.prices = {}
+        set_prices(None)
