@@ -292,7 +292,11 @@ class Notebook:
     # ---- the page ----
 
     def open(self) -> Notebook:
-        route = "/lab/tree/" if self.server.app == "lab" else "/notebooks/"
+        # A workspace of its own in Lab: the server-side reset after each test races with
+        # the closed page's last debounced workspace save, and a workspace that survives
+        # reopens that test's notebook as a hidden tab beside this one. A reload keeps the
+        # URL, so it restores this notebook and nothing else.
+        route = f"/lab/workspaces/{self.name}/tree/" if self.server.app == "lab" else "/notebooks/"
         self.page.goto(self.server.page_url(f"{route}{self.path.name}"))
         self.page.locator(".jp-Notebook .jp-Cell").first.wait_for()
         self.wait_kernel_idle()
