@@ -37,6 +37,7 @@ class StreamStore {
     this.synced = model.get('status') === 'idle';
     this.buffered = [];
     this.pending = null;
+    this.stats = null; // the latest live numbers (delta or snapshot) while the answer streams
     this.views = new Set();
     this.changes = 0; // notify() calls so far: a retired view's DOM is current if none came since
     this.retired = null; // {changes, answer, body, thoughts, thinking} of the last view removed
@@ -63,11 +64,12 @@ class StreamStore {
   receive(message) {
     if (message.type === 'reset') {
       this.streamed.reset();
+      this.stats = null;
       this.buffered = [];
       this.synced = true;
       this.notify({ reset: true });
     } else if (message.type === 'delta') {
-      if (message.stats) this.notify({ stats: message.stats });
+      if (message.stats) this.setStats(message.stats);
       if (!this.synced) this.buffered.push(message);
       else this.apply(message);
     }
@@ -94,13 +96,19 @@ class StreamStore {
       this.synced = true;
       this.notify({ reset: true });
       // The status line's numbers otherwise come only with the next delta.
-      if (snapshot.stats) this.notify({ stats: snapshot.stats });
+      if (snapshot.stats) this.setStats(snapshot.stats);
       const waiting = this.buffered;
       this.buffered = [];
       waiting.forEach((message) => this.apply(message));
     }, () => {
       this.pending = null; // the kernel went away; a later delta or view tries again
     });
+  }
+
+  /** Kept as well as sent: a view made after the snapshot came (a reload) shows them too. */
+  setStats(stats) {
+    this.stats = stats;
+    this.notify({ stats });
   }
 
   notify(change) {
@@ -159,7 +167,10 @@ async function render({ model, el: root, experimental }) {
     const status = model.get('status');
     root.dataset.status = status;
     badge.textContent = status === 'waiting' || status === 'retrying' ? `${status}…` : status;
-    stats.textContent = formatStats(model.get('stats') || {}, model.get('model_name'));
+    // The trait holds the final numbers; while the answer streams they live in the store.
+    const streaming = status === 'waiting' || status === 'retrying' || status === 'streaming';
+    const numbers = (streaming && store.stats) || model.get('stats') || {};
+    stats.textContent = formatStats(numbers, model.get('model_name'));
     const reason = (model.get('stats') || {}).finish_reason;
     finish.textContent = reason || '';
     finish.hidden = !reason;

@@ -90,6 +90,19 @@ test('StreamView: parts stream in place; a gap in parts asks for a snapshot and 
   assert.match(widget.el.querySelector('.gw-stats').textContent, /3 out \/ 40 cached \/ 15 tool use/);
 });
 
+test('StreamView: a view made after the snapshot came (a reload) shows its numbers', async () => {
+  const snapshot = { text: 'So far.', thoughts: '', parts: [], annotations: null, stats: { output_tokens: 7, time_to_first_token: 0.25 } };
+  const widget = streamWidget('streaming', () => snapshot);
+  streamView.initialize(widget); // the model is made: it asks for the answer so far
+  await frames(); // and has it before the page gets round to rendering a view
+  await streamView.render(widget);
+  await frames();
+  const stats = widget.el.querySelector('.gw-stats');
+  assert.match(stats.textContent, /first token 0.25 s · tokens 7 out/);
+  widget.set('retry', null); // a trait change re-shows the bar: the live numbers stay
+  assert.match(stats.textContent, /7 out/);
+});
+
 test('StreamView: an unanswered call reads "not called" once the answer is done', async () => {
   const widget = streamWidget('idle');
   streamView.initialize(widget);
