@@ -15,7 +15,7 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["annotations_markdown", "answer_markdown", "part_markdown"]
+__all__ = ["annotations_markdown", "answer_markdown", "json_answer_markdown", "part_markdown"]
 
 _OUTCOMES = {
     "OUTCOME_OK": "ok",
@@ -40,6 +40,12 @@ def answer_markdown(answer: Mapping[str, Any]) -> str:
         pieces.append(text[shown:].strip("\n"))
     pieces.append(annotations_markdown(answer.get("annotations") or {}))
     return "\n\n".join(piece for piece in pieces if piece.strip())
+
+
+def json_answer_markdown(text: str) -> str:
+    """A JSON answer for readers without the widget: its text as a ``json`` code block (read
+    as Markdown, the model's JSON would lose its line breaks and could hold HTML)."""
+    return _fenced(text, "json") if text.strip() else ""
 
 
 def part_markdown(part: Mapping[str, Any]) -> str:

@@ -11,9 +11,10 @@ import json
 from typing import Any
 
 import pydantic
+import pydantic_core
 from google.genai import types
 
-__all__ = ["AnswerParseError", "attach_parsed", "parse_answer"]
+__all__ = ["AnswerParseError", "attach_parsed", "parse_answer", "parsed_frame"]
 
 
 class AnswerParseError(ValueError):
@@ -22,8 +23,8 @@ class AnswerParseError(ValueError):
 
 def parse_answer(text: str, schema: Any = None, *, mime_type: str = "application/json") -> Any:
     """Parse a JSON (or ``text/x.enum``) answer, validated against ``schema`` when it is a
-    Python type (a pydantic model, ``list[Model]``, an Enum...); dict and ``types.Schema``
-    schemas give the plain JSON value."""
+    Python type (a pydantic model, a dataclass, a TypedDict, ``list`` of one, an Enum...);
+    a JSON Schema dict and ``types.Schema`` give the plain JSON value."""
     if mime_type == "text/x.enum" and isinstance(schema, type) and issubclass(schema, enum.Enum):
         try:
             return schema(text.strip().strip('"'))
@@ -70,3 +71,22 @@ def attach_parsed(state: Any, config: types.GenerateContentConfig) -> str | None
     except AnswerParseError as exc:
         return str(exc)
     return None
+
+
+def parsed_frame(parsed: Any, parse_error: str | None = None) -> Any:
+    """A pandas DataFrame of a parsed JSON answer: a row per item of a list (models,
+    dataclasses and dicts alike), one row for a single object; nested values stay objects."""
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError("to_pandas() needs pandas: pip install pandas.") from None
+    if parsed is None:
+        if parse_error:
+            raise ValueError(f"Nothing to put in a DataFrame: {parse_error}")
+        raise ValueError("Nothing to put in a DataFrame: ask for JSON with schema= or json=True.")
+    rows = pydantic_core.to_jsonable_python(parsed)
+    if not isinstance(rows, list):
+        rows = [rows]
+    if not all(isinstance(row, dict) for row in rows):
+        return pandas.DataFrame({"value": rows})
+    return pandas.DataFrame(rows)

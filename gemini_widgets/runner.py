@@ -171,7 +171,11 @@ class Runner:
             raise RuntimeError("Already streaming an answer: stop it or wait for it first.")
         self._stop.clear()
         self.request = request
-        self.state = StreamState(model=self.model or (request.model if request else None))
+        config = request.config if request else None
+        self.state = StreamState(
+            model=self.model or (request.model if request else None),
+            mime_type=config.response_mime_type if config else None,
+        )
         self.sink.on_start(self.state, background=background)
         return self.state
 

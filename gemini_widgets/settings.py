@@ -114,7 +114,23 @@ def _json_mime(wanted: bool) -> dict[str, Any]:
 
 
 def _schema_fields(schema: Any) -> dict[str, Any]:
-    return {"response_schema": schema, "response_mime_type": "application/json"}
+    """A JSON Schema dict goes to ``response_json_schema``, which Gemini reads as JSON Schema
+    (``$ref``, ``additionalProperties``...); a type or ``types.Schema`` to
+    ``response_schema``, which the SDK converts (``_transformers.t_schema``)."""
+    field = "response_json_schema" if isinstance(schema, Mapping) else "response_schema"
+    return {field: schema, "response_mime_type": "application/json"}
+
+
+def _schema_check(schema: Any) -> str | None:
+    """A Python type must be one pydantic can validate (the answer is parsed into it)."""
+    if isinstance(schema, Mapping | types.Schema):
+        return None
+    try:
+        pydantic.TypeAdapter(schema)
+    except (pydantic.PydanticUserError, pydantic.PydanticSchemaGenerationError) as exc:
+        first = str(exc).split("\n", 1)[0].rstrip(".")
+        return f"a type pydantic can validate ({first})"
+    return None
 
 
 SETTINGS: dict[str, Setting] = {
@@ -184,7 +200,9 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "schema",
             object,
-            "JSON schema: a pydantic model, dict or types.Schema",
+            "JSON schema: a pydantic model, dataclass, TypedDict (or a list of one), "
+            "a JSON Schema dict or types.Schema",
+            _schema_check,
             field="response_schema",
             to_config=_schema_fields,
             named=True,

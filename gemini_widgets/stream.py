@@ -30,6 +30,8 @@ from .answer_parts import (
 )
 from .cost import Cost, answer_cost
 from .errors import StreamError
+from .json_rows import partial_value
+from .parsing import parsed_frame
 from .retry import RetryNotice
 
 __all__ = ["Delta", "StreamState"]
@@ -82,6 +84,8 @@ class StreamState:
     citations: list[types.Citation] = field(default_factory=list, repr=False)
     error: StreamError | None = None
     stopped: bool = False
+    mime_type: str | None = field(default=None, repr=False)
+    """The ``response_mime_type`` asked for: an ``application/json`` answer shows as a table."""
     parsed: Any = field(default=None, repr=False)
     """The parsed value of a JSON answer (set by whoever asked for JSON)."""
     parse_error: str | None = field(default=None, repr=False)
@@ -271,6 +275,16 @@ class StreamState:
         if self.grounding_metadata is None:
             return None
         return Grounding.read(self.grounding_metadata, self.text)
+
+    @property
+    def partial(self) -> Any:
+        """A JSON answer so far, read in pydantic-core's partial mode (the unfinished object
+        with its fields so far); None before any of it can be read."""
+        return partial_value(self.text)
+
+    def to_pandas(self) -> Any:
+        """``parsed`` as a pandas DataFrame: a row per item of a list, one for an object."""
+        return parsed_frame(self.parsed, self.parse_error)
 
     @property
     def done(self) -> bool:

@@ -238,13 +238,14 @@ def _about_prompt(prompt: str, words: list[str], rng: random.Random) -> dict[str
 
 
 def _requested_count(prompt: str) -> int | None:
-    """'List 5 recipes' / 'give me three ideas': the length the top-level list should have."""
+    """'List 5 recipes' / 'give me three ideas' / '50 rows': the length the top-level list
+    should have (up to 99; a schema's ``minItems`` can ask for more)."""
     match = _COUNT.search(prompt)
     if match is None:
         return None
     token = match.group(1).lower()
     number = _NUMBERS.index(token) + 1 if token in _NUMBERS else int(token)
-    return number if 1 <= number <= 20 else None
+    return number if number >= 1 else None
 
 
 def _types(node: Any) -> list[str]:

@@ -4,7 +4,8 @@ Each piece of text is sent once, with its offset (``at``), so the browser can ap
 in order, drop repeats and notice a gap (then it asks for a snapshot); each non-text part
 likewise, numbered (``parts_at``), and the answer's annotations whole when they change
 (``answer_wire.py`` makes the JSON). Live status-bar numbers ride along at most every
-``STATS_INTERVAL`` seconds.
+``STATS_INTERVAL`` seconds. For a JSON answer, ``rows`` lists the offsets at which rows
+became complete with this piece (``json_rows.py``): a few bytes a row, no value sent twice.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..answer_wire import annotations_json, parts_json
+from ..json_rows import RowScanner
 from ..stream import Delta, StreamState
 
 __all__ = ["STATS_INTERVAL", "DeltaSender"]
@@ -32,13 +34,18 @@ class DeltaSender:
         self.thoughts_at = 0
         self.parts_at = 0
         self.stats_sent_at = float("-inf")
+        self.rows: RowScanner | None = None
 
-    def resume(self, state: StreamState) -> None:
-        """Go on after ``state``'s text (a continued answer): the browser keeps what it has."""
+    def resume(self, state: StreamState, *, rows: bool = False) -> None:
+        """Go on after ``state``'s text (a continued answer): the browser keeps what it has.
+        With ``rows``, the answer is JSON and its row ends are noted."""
         self.text_at = len(state.text)
         self.thoughts_at = len(state.thoughts)
         self.parts_at = len(state.placed_parts)
         self.stats_sent_at = float("-inf")
+        self.rows = RowScanner() if rows else None
+        if self.rows is not None:
+            self.rows.feed(state.text)
 
     def send(self, delta: Delta, state: StreamState, **extra: Any) -> None:
         message: dict[str, Any] = {"type": "delta", **extra}
@@ -49,6 +56,9 @@ class DeltaSender:
         if delta.text:
             message.update(at=self.text_at, text=delta.text)
             self.text_at += len(delta.text)
+            ends = self.rows.feed(delta.text) if self.rows is not None else None
+            if ends:
+                message["rows"] = ends
         if delta.thoughts:
             message.update(thoughts_at=self.thoughts_at, thoughts=delta.thoughts)
             self.thoughts_at += len(delta.thoughts)

@@ -21,9 +21,10 @@ import ipywidgets
 import traitlets
 from anywidget.experimental import command
 
-from ..answer_markdown import answer_markdown
+from ..answer_markdown import answer_markdown, json_answer_markdown
 from ..answer_wire import answer_json
 from ..consume import AsyncStream, SyncStream
+from ..json_rows import row_ends
 from ..outcome import final_status, notice_for
 from ..retry import RetryNotice
 from ..runner import ContinueRefused, Runner
@@ -35,6 +36,7 @@ from .fallback import StaticFallback
 __all__ = ["StreamActions", "StreamView"]
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
+JSON_MIME = "application/json"
 
 
 class StreamActions(Protocol):
@@ -75,6 +77,8 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
     stats = traitlets.Dict().tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
     notice = traitlets.Unicode("").tag(sync=True)
+    answer_format = traitlets.Unicode("markdown").tag(sync=True)
+    """``json`` for an ``application/json`` answer: shown as a table, rows as they finish."""
     background = traitlets.Bool(False).tag(sync=True)
     """True while a stream runs as a task: the Stop button then acts at once."""
     _key = traitlets.Unicode().tag(sync=True)
@@ -135,8 +139,11 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
             raise RuntimeError("This StreamView is already streaming; use a new StreamView.")
         resumed = state is self.state
         self.state = state
-        self._deltas.resume(state)  # a new answer starts at 0; a continued one after its text
+        json_answer = state.mime_type == JSON_MIME
+        # A new answer starts at 0; a continued one after its text.
+        self._deltas.resume(state, rows=json_answer)
         with self.hold_sync():
+            self.answer_format = "json" if json_answer else "markdown"
             self.error = self.notice = ""
             if not resumed:
                 self.stats = {}
@@ -179,7 +186,10 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
     def _snapshot(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
         state = self.state
         stats = state.stats() if state is not None else {}
-        return {**answer_json(state), "stats": stats}, []
+        reply = {**answer_json(state), "stats": stats}
+        if state is not None and state.mime_type == JSON_MIME:
+            reply["rows"] = row_ends(state.text)
+        return reply, []
 
     @command
     def _continue_command(
@@ -199,7 +209,11 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
 
     def static_markdown(self) -> str | None:
         state = self.state
-        return answer_markdown(answer_json(state)) if state is not None and state.done else None
+        if state is None or not state.done:
+            return None
+        if state.mime_type == JSON_MIME and not state.parts:
+            return json_answer_markdown(state.text)
+        return answer_markdown(answer_json(state))
 
     def __repr__(self) -> str:
         state = self.state
