@@ -24,6 +24,7 @@ from google.genai import types
 
 from .client import current_backend, get_client
 from .conversation import BUSY, Conversation, conversations
+from .cost import Cost
 from .retry import RetrySetting
 from .setting_keywords import takes_settings
 from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, build_config, stream_options
@@ -110,6 +111,11 @@ class Chat:
     def turns(self) -> list[Turn]:
         """One entry per exchange, as shown (failed and stopped replies too)."""
         return list(self.conversation.turns)
+
+    @property
+    def cost(self) -> Cost | None:
+        """The replies' estimated cost so far (each reply's is ``turn.cost``; docs/cost.md)."""
+        return self.conversation.cost
 
     def send(self, message: Any, *, attachments: Sequence[Any] = ()) -> StreamState:
         """Send a message and stream the reply into the view; return it when it ends.

@@ -21,6 +21,7 @@ from google import genai
 from google.genai import types
 from google.genai.chats import AsyncChat
 
+from .cost import Cost, total_cost
 from .request import StreamRequest
 from .runner import NOTHING_TO_CONTINUE, ContinueRefused, Runner, RunSink, SinkGroup
 from .settings import NO_RETRY, StreamOptions
@@ -40,9 +41,12 @@ BUSY = "A reply is streaming: stop it or wait for it before sending another mess
 
 
 class ConversationView(RunSink, Protocol):
-    """A view of a conversation: hears each reply stream (``RunSink``) and the turns."""
+    """A view of a conversation: hears each reply stream (``RunSink``), the turns, and
+    what they cost so far (USD, ``Conversation.cost``)."""
 
-    def show_turns(self, turns: list[dict[str, Any]], *, busy: bool) -> None: ...
+    def show_turns(
+        self, turns: list[dict[str, Any]], *, busy: bool, cost: float | None
+    ) -> None: ...
 
 
 class Conversation:
@@ -75,6 +79,13 @@ class Conversation:
     def history(self) -> list[types.Content]:
         """The SDK's curated history: the turns the model will see next time."""
         return list(self._session.get_history(curated=True))
+
+    @property
+    def cost(self) -> Cost | None:
+        """The replies' estimated cost so far; None when one had usage but no price. Replies
+        with no usage (failed before their first chunk, read from history) count nothing."""
+        costs = [t.cost for t in self.turns if t.cost is not None or t.usage is not None]
+        return total_cost(costs) if costs else None
 
     @property
     def busy(self) -> bool:
@@ -324,8 +335,9 @@ class Conversation:
 
     def _show(self, *, busy: bool) -> None:
         turns = [turn.to_json() for turn in self.turns]
+        cost = self.cost
         for view in self.views:
-            view.show_turns(turns, busy=busy)
+            view.show_turns(turns, busy=busy, cost=None if cost is None else cost.usd)
 
 
 class ReplyActions:

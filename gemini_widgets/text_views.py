@@ -138,7 +138,7 @@ class TextView:
         if message:
             self._say(message)
 
-    def show_turns(self, turns: list[dict[str, Any]], *, busy: bool) -> None:
+    def show_turns(self, turns: list[dict[str, Any]], *, busy: bool, cost: float | None) -> None:
         """Nothing: each reply was printed as it streamed."""
 
     def __repr__(self) -> str:

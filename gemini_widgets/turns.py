@@ -17,6 +17,7 @@ from google.genai import types
 from .answer_markdown import answer_markdown
 from .answer_parts import PlacedPart, has_payload
 from .answer_wire import annotations_json, parts_json
+from .cost import Cost
 from .outcome import final_status, notice_for
 from .stream import StreamState
 
@@ -50,6 +51,8 @@ class Turn:
     can_continue: bool = False
     """The reply was cut short and can be continued."""
     usage: types.GenerateContentResponseUsageMetadata | None = field(default=None, repr=False)
+    cost: Cost | None = field(default=None, repr=False)
+    """The reply's estimated cost when it ended (``StreamState.cost``)."""
     contents: Any = field(default=None, repr=False)
     """What was sent (text, parts): sent again by ``retry``."""
 
@@ -59,7 +62,7 @@ class Turn:
         self.status = final_status(state)
         self.notice = notice_for(state)
         self.error = state.error.message if state.error else ""
-        self.stats, self.usage = state.stats(), state.usage
+        self.stats, self.usage, self.cost = state.stats(), state.usage, state.cost
         self.recorded, self.can_continue = recorded, can_continue
 
     def answer_json(self) -> dict[str, Any]:

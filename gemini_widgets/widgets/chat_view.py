@@ -58,6 +58,8 @@ class ChatView(StaticFallback, anywidget.AnyWidget):
     background = traitlets.Bool(False).tag(sync=True)
     """The reply streams as a task (Stop acts at once) rather than in a running cell."""
     notice = traitlets.Unicode("").tag(sync=True)
+    cost = traitlets.Float(None, allow_none=True).tag(sync=True)
+    """The conversation's estimated USD so far; None when unknown (docs/cost.md)."""
     _renderer = traitlets.Instance(RendererAssets).tag(sync=True, **ipywidgets.widget_serialization)
 
     def __init__(self, actions: ChatActions, **kwargs: Any) -> None:
@@ -67,10 +69,11 @@ class ChatView(StaticFallback, anywidget.AnyWidget):
 
     # ---- what the conversation tells the view (ConversationView) ------------------------
 
-    def show_turns(self, turns: list[dict[str, Any]], *, busy: bool) -> None:
+    def show_turns(self, turns: list[dict[str, Any]], *, busy: bool, cost: float | None) -> None:
         with self.hold_sync():
             self.turns = turns
             self.busy = busy
+            self.cost = cost
             if busy:
                 self.notice = ""
         if not busy:

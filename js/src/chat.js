@@ -12,7 +12,7 @@
 
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { addCopyButtons, el, formatStats, showRetry, thoughtsPanel } from './view_parts.js';
+import { addCopyButtons, el, formatCost, formatStats, showRetry, thoughtsPanel } from './view_parts.js';
 
 // New text a frame takes in (as in stream_view.js): a reply resumed whole fills in over frames.
 const FRAME_CHARS = 16 * 1024;
@@ -41,10 +41,12 @@ async function render({ model, el: root, experimental }) {
   const header = el('div', 'gw-chat-header');
   const title = el('span', 'gw-chat-title');
   const backend = el('span', 'gw-backend');
+  const total = el('span', 'gw-chat-cost');
+  total.title = 'Estimated cost of the replies so far (docs/cost.md)';
   const regenerate = el('button', 'gw-button gw-regenerate', 'Regenerate');
   const clear = el('button', 'gw-button gw-clear', 'Clear');
   const exportButton = el('button', 'gw-button gw-export', 'Export');
-  header.append(title, backend, regenerate, clear, exportButton);
+  header.append(title, total, backend, regenerate, clear, exportButton);
   const messages = el('div', 'gw-messages');
   messages.setAttribute('role', 'log');
   const composer = el('div', 'gw-composer');
@@ -291,6 +293,9 @@ async function render({ model, el: root, experimental }) {
     send.classList.toggle('gw-stop', busy);
     regenerate.disabled = busy || !(model.get('turns') || []).some((t) => t.status !== 'streaming');
     title.textContent = model.get('model_name');
+    const cost = model.get('cost');
+    total.textContent = cost == null ? '' : `≈ ${formatCost(cost)} so far`;
+    total.hidden = cost == null;
     const where = model.get('backend');
     backend.textContent = where;
     backend.hidden = !where;
@@ -368,7 +373,7 @@ async function render({ model, el: root, experimental }) {
     showTurns();
     showState();
   });
-  for (const name of ['busy', 'background', 'backend', 'model_name']) model.on(`change:${name}`, showState);
+  for (const name of ['busy', 'background', 'backend', 'model_name', 'cost']) model.on(`change:${name}`, showState);
 
   showTurns();
   showState();

@@ -14,8 +14,21 @@ export function formatStats(stats, model) {
   if (stats.cached_tokens) tokens.push(`${stats.cached_tokens} cached`);
   if (stats.tool_use_tokens) tokens.push(`${stats.tool_use_tokens} tool use`);
   if (tokens.length) parts.push(`tokens ${tokens.join(' / ')}`);
+  if (stats.cost != null) parts.push(`≈ ${formatCost(stats.cost)}`);
   if (stats.elapsed != null) parts.push(`${stats.elapsed.toFixed(1)} s`);
   return parts.join(' · ');
+}
+
+/**
+ * US dollars with two significant digits below a dime ("$0.0012", "$0.000045"), cents
+ * above ("$0.42", "$12.30"): an estimate, so no more digits than it means.
+ */
+export function formatCost(usd) {
+  if (usd === 0) return '$0';
+  if (usd < 1e-6) return '< $0.000001';
+  const rounded = Number(usd.toPrecision(2));
+  if (rounded >= 0.1) return `$${usd.toFixed(2)}`;
+  return `$${rounded.toFixed(1 - Math.floor(Math.log10(rounded)))}`;
 }
 
 /**

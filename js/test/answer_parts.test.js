@@ -7,7 +7,7 @@ import { document, window } from './dom.js';
 import { AnswerBody } from '../src/answer_parts.js';
 import { SEARCH_ENTRY_CSP } from '../src/grounding.js';
 import { StreamedText } from '../src/streamed_text.js';
-import { addCopyButtons, formatStats } from '../src/view_parts.js';
+import { addCopyButtons, formatCost, formatStats } from '../src/view_parts.js';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
@@ -468,4 +468,17 @@ test('the status line shows cached and tool-use tokens when there are some', () 
   const stats = { prompt_tokens: 10, output_tokens: 20, thought_tokens: 120, cached_tokens: 40, tool_use_tokens: 15 };
   assert.equal(formatStats(stats, 'gemini-x'), 'gemini-x · tokens 10 in / 20 out / 120 thinking / 40 cached / 15 tool use');
   assert.equal(formatStats({ ...stats, cached_tokens: 0, tool_use_tokens: null }, ''), 'tokens 10 in / 20 out / 120 thinking');
+});
+
+test('the status line shows the estimated cost, and nothing when it is unknown', () => {
+  const stats = { prompt_tokens: 10, output_tokens: 20, elapsed: 1.25 };
+  assert.equal(formatStats({ ...stats, cost: 0.00123 }, 'gemini-x'), 'gemini-x · tokens 10 in / 20 out · ≈ $0.0012 · 1.3 s');
+  assert.equal(formatStats({ ...stats, cost: null }, 'gemini-x'), 'gemini-x · tokens 10 in / 20 out · 1.3 s');
+  assert.equal(formatStats(stats, ''), 'tokens 10 in / 20 out · 1.3 s');
+  assert.equal(formatStats({ cost: 0 }, ''), '≈ $0');
+});
+
+test('a cost has two significant digits below a dime and cents above', () => {
+  const shown = [4.51e-5, 0.00123, 0.00999, 0.0999, 0.4249, 12.3, 1e-7].map(formatCost);
+  assert.deepEqual(shown, ['$0.000045', '$0.0012', '$0.010', '$0.10', '$0.42', '$12.30', '< $0.000001']);
 });

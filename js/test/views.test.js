@@ -153,3 +153,17 @@ test('ChatView: each turn shows its parts and annotations; the live reply applie
   assert.equal(live.querySelector('.gw-call').dataset.state, 'error');
   assert.equal(live.querySelector('.gw-call-error').textContent, 'boom');
 });
+
+test('ChatView: the header shows what the replies cost so far, and nothing when unknown', async () => {
+  const widget = fakeWidget({
+    _renderer: 'IPY_MODEL_r', model_name: 'gemini-x', backend: '', busy: false, background: true,
+    cost: null, turns: [turn({ reply: 'Hi.', stats: { output_tokens: 2, cost: 0.000031 } })],
+  });
+  await chatView.render(widget);
+  const total = widget.el.querySelector('.gw-chat-cost');
+  assert.equal(total.hidden, true);
+  assert.match(widget.el.querySelector('.gw-turn-stats').textContent, /≈ \$0\.000031/);
+  widget.set('cost', 0.0042);
+  assert.equal(total.hidden, false);
+  assert.equal(total.textContent, '≈ $0.0042 so far');
+});

@@ -115,6 +115,7 @@ class BusyProbe:
         self.conversation = conversation
         self.busy_at_end: list[bool] = []
         self.shown: list[tuple[int, bool]] = []
+        self.costs: list[float | None] = []
 
     def on_start(self, state, *, background: bool) -> None:
         pass
@@ -125,8 +126,9 @@ class BusyProbe:
     def on_end(self, state) -> None:
         self.busy_at_end.append(self.conversation.busy)
 
-    def show_turns(self, turns: list[dict], *, busy: bool) -> None:
+    def show_turns(self, turns: list[dict], *, busy: bool, cost: float | None) -> None:
         self.shown.append((len(turns), busy))
+        self.costs.append(cost)
 
 
 def test_a_conversation_is_busy_until_its_turn_is_finished(client, server, model):
@@ -160,3 +162,45 @@ def test_a_reply_that_cannot_begin_leaves_no_turn_and_nothing_busy(client, serve
     assert not conversation.busy and conversation.turns == []
     assert probe.shown[-1] == (0, False)
     assert conversation.send("Hello").ok  # and the conversation goes on
+
+
+def test_a_conversation_costs_the_sum_of_its_replies(client, server, model):
+    from gemini_widgets.offline import Fault
+
+    conversation = Conversation(client, model)
+    probe = BusyProbe(conversation)
+    conversation.views.append(probe)
+    assert conversation.cost is None  # nothing asked yet
+    first = conversation.send("Hello")
+    second = conversation.send("Tell me more, at length")
+    server.fail_next(Fault.http(500))
+    assert conversation.send("And then?").error is not None  # no usage: it counts nothing
+    costs = [turn.cost for turn in conversation.turns]
+    assert costs[:2] == [first.cost, second.cost] and costs[2] is None
+    assert [turn.stats["cost"] for turn in conversation.turns] == [
+        first.cost.usd,
+        second.cost.usd,
+        None,
+    ]
+    assert conversation.cost == first.cost + second.cost
+    assert second.usage.prompt_token_count > first.usage.prompt_token_count  # history resent
+    assert probe.costs[-1] == pytest.approx(first.cost.usd + second.cost.usd)
+    assert probe.costs[-1] == pytest.approx(sum(t.stats["cost"] or 0 for t in conversation.turns))
+
+
+def test_a_conversation_with_an_unpriced_reply_has_no_total(client, server, model):
+    from gemini_widgets.prices import set_prices
+
+    conversation = Conversation(client, model)
+    probe = BusyProbe(conversation)
+    conversation.views.append(probe)
+    try:
+        set_prices({model: None})
+        assert conversation.send("Hello").cost is None
+        assert conversation.turns[0].stats["cost"] is None
+        set_prices(None)
+        assert conversation.send("Again").cost is not None
+        assert conversation.cost is None  # a total leaving the first reply out would be low
+        assert probe.costs[-1] is None
+    finally:
+        set_prices(None)
