@@ -12,8 +12,10 @@ __version__ = "0.1.0"
 # line per name. (No `if TYPE_CHECKING:` imports: they would be a second list to keep in step.)
 _PUBLIC = {
     "Backend": "client",
+    "BackgroundCompare": "compare",
     "BackgroundStream": "generate",
     "Chat": "chat",
+    "CompareResult": "comparison",
     "ContinueRefused": "runner",
     "Cost": "cost",
     "Conversation": "conversation",
@@ -28,6 +30,7 @@ _PUBLIC = {
     "Turn": "turns",
     "aconsume": "consume",
     "build_config": "settings",
+    "compare": "compare",
     "consume": "consume",
     "current_backend": "client",
     "get_client": "client",

@@ -8,6 +8,7 @@ from .._lazy_names import lazy_names
 
 # Each public name -> the submodule that defines it: one line per name.
 _PUBLIC = {
+    "CompareView": "compare_view",
     "StreamView": "stream_view",
 }
 

@@ -19,6 +19,9 @@ CORE = (
     "gemini_widgets.stream",
     "gemini_widgets.consume",
     "gemini_widgets.runner",
+    "gemini_widgets.runner_group",
+    "gemini_widgets.comparison",
+    "gemini_widgets.compare_summary",
     "gemini_widgets.conversation",
     "gemini_widgets.turns",
     "gemini_widgets.settings",
@@ -54,6 +57,7 @@ def test_the_core_and_the_offline_server_load_no_ipython_or_widgets():
 
 def test_a_script_that_streams_without_a_view_loads_no_widgets():
     assert loaded_after("from gemini_widgets import StreamState, consume, get_client") == []
+    assert loaded_after("from gemini_widgets import compare, CompareResult") == []
 
 
 def test_a_widget_is_loaded_when_first_used():

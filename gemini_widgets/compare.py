@@ -1,0 +1,146 @@
+"""``compare()``: one prompt to several models (or settings) at once, side by side.
+
+Each answer streams into a column of its own (a normal ``StreamView``, its own status),
+all at the same time, each on its own ``Runner`` (``runner_group.py`` starts and stops them
+together); a summary under them compares their numbers. Where no widget can be shown, the
+answers and the summary are printed when all have ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from google import genai
+from google.genai import types
+
+from .client import current_backend, get_client
+from .comparison import CompareResult, Contender, contenders
+from .request import StreamRequest
+from .retry import RetrySetting
+from .runner import Runner, RunSink
+from .runner_group import RunnerGroup
+from .setting_keywords import takes_settings
+from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, stream_options
+from .stream import Delta, StreamState
+from .text_views import front_end
+
+if TYPE_CHECKING:  # shown only in a kernel: a script that compares loads no widgets
+    from .widgets.compare_view import CompareView
+
+__all__ = ["BackgroundCompare", "compare"]
+
+
+@dataclass(frozen=True)
+class BackgroundCompare:
+    """A compare running as tasks on the kernel's loop: stop it, await it, or read it."""
+
+    group: RunnerGroup
+    labels: tuple[str, ...]
+    tasks: tuple[asyncio.Task[StreamState], ...]
+
+    def stop(self) -> None:
+        """Stop every answer; the text so far is kept (same as a column's Stop button)."""
+        self.group.stop()
+
+    def done(self) -> bool:
+        return all(task.done() for task in self.tasks)
+
+    def result(self) -> CompareResult:
+        """Each label's answer: finished, or so far (``.text`` grows) while it streams."""
+        states = [runner.state for runner in self.group.runners]
+        return CompareResult(dict(zip(self.labels, states, strict=True)))  # type: ignore[arg-type]
+
+    async def _all(self) -> CompareResult:
+        await asyncio.gather(*self.tasks)
+        return self.result()
+
+    def __await__(self):  # type: ignore[no-untyped-def]
+        return self._all().__await__()
+
+    def __repr__(self) -> str:
+        status = "done" if self.done() else "streaming"
+        return f"<BackgroundCompare {status}: {', '.join(self.labels)}>"
+
+
+@takes_settings
+def compare(
+    contents: types.ContentListUnion | types.ContentListUnionDict,
+    models: Sequence[str] | str | None = None,
+    *,
+    variants: Mapping[str, Mapping[str, Any]] | None = None,
+    model: str | None = None,
+    client: genai.Client | None = None,
+    config: types.GenerateContentConfig | dict[str, Any] | None = None,
+    background: bool = False,
+    retry: RetrySetting = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    **settings: Any,
+) -> CompareResult | BackgroundCompare:
+    """Ask several models, or one model with several settings, the same thing at once.
+
+    ``compare("Explain RAID", models=["gemini-2.5-flash", "gemini-2.5-pro"])`` streams both
+    answers side by side; ``variants={"t=0": dict(temperature=0), "t=1":
+    dict(temperature=1)}`` asks ``model`` with each variant's settings laid over the shared
+    ones (a variant may name its own ``model``); both together ask each model with each
+    variant. Under the columns a summary compares time to first token, tokens/s, tokens
+    in/out/thinking, finish reason and estimated cost, the best of each marked.
+
+    Returns a ``CompareResult``: each label's full result (``result["gemini-2.5-pro"].text``).
+    An answer that fails leaves the others streaming. Kernel -> Interrupt (or, with
+    ``background=True``, any column's Stop button or ``.stop()``) stops them all, keeping
+    what arrived. ``retry``, ``timeout`` and the settings are ``stream()``'s.
+    """
+    chosen = contenders(
+        models, variants, model=model or DEFAULT_MODEL, config=config, settings=settings
+    )
+    options = stream_options(retry, timeout)
+    if client is None:
+        client = get_client()  # first: it starts the offline server the label names
+        backend = current_backend().label
+    else:
+        backend = "custom client"
+    shown = front_end() == "widget"
+    view = _shown_view(chosen, backend) if shown else None
+    runs = []
+    for contender in chosen:
+        sink: RunSink = view.sink_for(contender.label) if view is not None else _Unshown()
+        runner = Runner(sink, options=options, model=contender.model)
+        runs.append((runner, StreamRequest(client, contender.model, contents, contender.config)))
+    group = RunnerGroup(runs)
+    if view is not None:
+        view.act_with(group)
+    labels = tuple(c.label for c in chosen)
+    if background:
+        return BackgroundCompare(group, labels, tuple(group.start()))
+    states = group.run()
+    result = CompareResult(dict(zip(labels, states, strict=True)))
+    if view is None:
+        print(result.markdown(), end="", flush=True)
+    return result
+
+
+def _shown_view(chosen: list[Contender], backend: str) -> CompareView:
+    from IPython.display import display
+
+    from .widgets.compare_view import CompareView
+
+    view = CompareView([(c.label, c.model) for c in chosen], backend=backend)
+    display(view)
+    return view
+
+
+class _Unshown:
+    """A column where nothing is shown as it streams (a terminal cannot put answers side by
+    side): the answers are printed together at the end."""
+
+    def on_start(self, state: StreamState, *, background: bool) -> None:
+        pass
+
+    def on_delta(self, delta: Delta, state: StreamState) -> None:
+        pass
+
+    def on_end(self, state: StreamState) -> None:
+        pass
