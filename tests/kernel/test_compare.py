@@ -161,3 +161,17 @@ def test_stop_in_the_background_stops_every_column(kernel):
     report = _report(kernel.ok("server.faults.clear()\nreport(result)"))
     assert all(a["stopped"] and a["text"] for a in report["answers"].values())
     assert len(report["log"]) == 3
+
+
+def test_interrupt_stops_every_column_and_keeps_what_arrived(kernel):
+    kernel.ok(
+        SETUP + "server.script(*[f'word{i} ' for i in range(200)], prompt='slow')\n"
+        "server.fail_next(Fault.slow(between=0.2), times=None)"
+    )
+    run = kernel.run_interrupted(f"result = compare('slow', models={MODELS!r})", once="word1 ")
+    kernel.ok("server.faults.clear()")
+    assert run.error is not None and run.error["ename"] == "KeyboardInterrupt"
+    saved = _saved_markdown(run)
+    assert saved.count("Stopped; the partial answer is kept.") == 3
+    assert saved.count("word0 word1") == 3 and "word199" not in saved
+    assert "| finish | stopped | stopped | stopped |" in saved
