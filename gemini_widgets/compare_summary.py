@@ -64,6 +64,11 @@ MEASURES = (
 )
 
 
+_KNOWN_EARLY = frozenset({"time_to_first_token", "prompt_tokens"})
+"""Shown while the answer streams: the rest would be stale until it ends (the column's own
+status bar has them live)."""
+
+
 def summary_table(states: Mapping[str, StreamState | None]) -> dict[str, Any]:
     """``{labels, rows: [{key, title, cells: [text], best: [bool]}]}``: plain JSON, the shape
     the live table reads (a state is None before its answer starts)."""
@@ -133,9 +138,10 @@ def _whole(state: StreamState) -> bool:
 
 
 def _cell(measure: Measure, value: Any, state: StreamState | None) -> str:
-    if value is not None:
-        return measure.show(value)
-    return ABSENT if state is not None and state.done else PENDING
+    done = state is not None and state.done
+    if value is None or not (done or measure.key in _KNOWN_EARLY):
+        return ABSENT if done else PENDING
+    return measure.show(value)
 
 
 def _best(measure: Measure, values: Mapping[str, Any]) -> set[str]:

@@ -15,11 +15,13 @@ const SCRIPTS = {
   renderer: 'src/render.js', // the shared renderer bundle (widgets/assets.py)
   stream_view: 'src/stream_view.js',
   chat: 'src/chat.js',
+  compare_summary: 'src/compare_summary.js',
 };
 const STYLES = {
   renderer: 'src/renderer.css', // @imports KaTeX's CSS and the highlight theme
   stream_view: 'src/stream_view.css',
   chat: 'src/chat.css',
+  compare_summary: 'src/compare_summary.css',
 };
 
 const common = { bundle: true, minify: true, outdir: STATIC, logLevel: 'warning', legalComments: 'eof' };

@@ -10,18 +10,19 @@ notebook shows it without widget state).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+import anywidget
 import ipywidgets
+import traitlets
 
 from ..compare_summary import comparison_markdown, summary_table
 from ..runner import RunSink, SinkGroup
 from ..runner_group import MemberActions, RunnerGroup
 from ..stream import Delta, StreamState
 from .fallback import StaticFallback
-from .stream_view import StreamView
+from .stream_view import STATIC, StreamView
 
-__all__ = ["CompareView"]
+__all__ = ["CompareSummary", "CompareView"]
 
 COLUMN_MIN = "22rem"
 """The narrowest a column gets before the columns stack (about 60 characters of text)."""
@@ -43,7 +44,8 @@ class CompareView(StaticFallback, ipywidgets.VBox):
             ),
         )
         grid.add_class("gw-compare-columns")
-        super().__init__([grid])
+        self.summary_view = CompareSummary(table=summary_table(self.states))
+        super().__init__([grid, self.summary_view])
         self.add_class("gw-compare")
 
     @property
@@ -62,11 +64,10 @@ class CompareView(StaticFallback, ipywidgets.VBox):
     def refresh(self) -> None:
         """An answer started, began or ended: the summary and, once all ended, the saved
         notebook's Markdown follow."""
-        if all(state is not None and state.done for state in self.states.values()):
+        states = self.states
+        self.summary_view.table = summary_table(states)
+        if all(state is not None and state.done for state in states.values()):
             self.show_static()
-
-    def summary(self) -> dict[str, Any]:
-        return summary_table(self.states)
 
     def static_markdown(self) -> str | None:
         states = self.states
@@ -85,6 +86,19 @@ class CompareView(StaticFallback, ipywidgets.VBox):
         column = ipywidgets.VBox([title, view], layout=ipywidgets.Layout(min_width="0"))
         column.add_class("gw-compare-column")
         return column
+
+
+class CompareSummary(anywidget.AnyWidget):
+    """The summary table under the columns (``compare_summary.summary_table``'s JSON; the
+    browser shows every string as text)."""
+
+    _esm = STATIC / "compare_summary.js"
+    _css = STATIC / "compare_summary.css"
+
+    table = traitlets.Dict().tag(sync=True)
+
+    def __repr__(self) -> str:
+        return f"<CompareSummary {', '.join(self.table.get('labels', []))}>"
 
 
 class _SummaryTap:

@@ -24,9 +24,10 @@ from gemini_widgets.client import offline_server
 from gemini_widgets.offline import Fault, Pacing
 server = offline_server()
 server.reset()
+together = 3  # requests the compare sends
 class UntilAllAsked(Pacing):
     def gap(self, rng):
-        return 0.002 if len(server.requests) >= 3 else 0.5
+        return 0.002 if len(server.requests) >= together else 0.5
 server.state.pacing = UntilAllAsked(first_chunk=0.0)
 get_client()
 def report(result):
@@ -93,6 +94,18 @@ def test_three_models_stream_at_once_into_their_columns(kernel):
     streamed = sorted(_streamed(run).values())
     assert streamed == sorted(a["text"] for a in answers.values())
 
+    # The summary widget's last table: every answer, the numbers of a finished one, a best.
+    tables = [
+        m["content"]["data"]["state"]["table"]
+        for m in run.of_type("comm_msg")
+        if "table" in m["content"]["data"].get("state", {})
+    ]
+    assert tables[-1]["labels"] == MODELS
+    rows = {row["key"]: row for row in tables[-1]["rows"]}
+    assert rows["finish"]["cells"] == ["STOP"] * 3
+    assert rows["tokens_per_second"]["best"].count(True) >= 1
+    assert any("…" in cell for table in tables for row in table["rows"] for cell in row["cells"])
+
     saved = _saved_markdown(run)
     for label in MODELS:
         assert f"### {label}" in saved
@@ -106,7 +119,15 @@ def test_three_models_stream_at_once_into_their_columns(kernel):
 
 
 def test_a_fault_in_one_leaves_the_others_streaming_and_whole(kernel):
-    kernel.ok(SETUP + "server.fail_next(Fault.drop(after=3), model='gemini-2.5-pro')")
+    # Slow gaps until pro's answer was dropped: the others cannot have ended before it.
+    kernel.ok(
+        SETUP + "server.fail_next(Fault.drop(after=3), model='gemini-2.5-pro')\n"
+        "class UntilProDropped(Pacing):\n"
+        "    def gap(self, rng):\n"
+        "        pro = [r for r in server.requests if r.model == 'gemini-2.5-pro']\n"
+        "        return 0.002 if pro and pro[0].ended_at is not None else 0.5\n"
+        "server.state.pacing = UntilProDropped(first_chunk=0.0)"
+    )
     run = kernel.ok(f"result = compare({PROMPT!r}, models={MODELS!r}, seed=5)\nreport(result)")
     report = _report(run)
     answers, log = report["answers"], report["log"]
@@ -138,7 +159,7 @@ def test_a_fault_in_one_leaves_the_others_streaming_and_whole(kernel):
 
 
 def test_variants_map_each_label_to_its_result(kernel):
-    kernel.ok(SETUP)
+    kernel.ok(SETUP + "together = 2")
     run = kernel.ok(
         "result = compare('Explain tides.', variants={'t=0': dict(temperature=0), "
         "'t=1': dict(temperature=1)}, model='gemini-2.5-flash', seed=1)\nreport(result)"
