@@ -23,14 +23,14 @@ from .retry import RetrySetting
 from .runner import Runner, RunSink
 from .runner_group import RunnerGroup
 from .setting_keywords import takes_settings
-from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, stream_options
+from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, StreamOptions, stream_options
 from .stream import Delta, StreamState
 from .text_views import front_end
 
 if TYPE_CHECKING:  # shown only in a kernel: a script that compares loads no widgets
     from .widgets.compare_view import CompareView
 
-__all__ = ["BackgroundCompare", "compare"]
+__all__ = ["BackgroundCompare", "compare", "run_compare"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,19 @@ def compare(
         models, variants, model=model or DEFAULT_MODEL, config=config, settings=settings
     )
     options = stream_options(retry, timeout)
+    return run_compare(contents, chosen, options, client=client, background=background)
+
+
+def run_compare(
+    contents: Any,
+    chosen: Sequence[Contender],
+    options: StreamOptions,
+    *,
+    client: genai.Client | None = None,
+    background: bool = False,
+) -> CompareResult | BackgroundCompare:
+    """Show the columns of ``chosen`` and stream them all at once (``compare()`` and
+    ``%%gemini -m a,b`` / ``--compare`` both end here)."""
     if client is None:
         client = get_client()  # first: it starts the offline server the label names
         backend = current_backend().label
@@ -122,7 +135,7 @@ def compare(
     return result
 
 
-def _shown_view(chosen: list[Contender], backend: str) -> CompareView:
+def _shown_view(chosen: Sequence[Contender], backend: str) -> CompareView:
     from IPython.display import display
 
     from .widgets.compare_view import CompareView

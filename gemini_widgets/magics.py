@@ -21,9 +21,18 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import Markdown, display
 
 from .client import MissingApiKeyError, current_backend, get_client, use_backend
+from .compare import BackgroundCompare, run_compare
+from .comparison import CompareResult, contenders
 from .conversation import Conversation, ReplyActions, conversations
 from .errors import describe_error
 from .generate import BackgroundStream, run_in_view, shown_view
+from .magic_compare import (
+    COMPARE_HELP,
+    MODEL_HELP,
+    compared_models,
+    compared_variants,
+    with_compare_values,
+)
 from .magic_options import (
     READING_DEFAULTS,
     SETTING_DEFAULTS,
@@ -39,7 +48,7 @@ from .request import StreamRequest
 from .runner import ContinueRefused
 from .settings import DEFAULT_MODEL, SettingsError, StreamOptions, build_config
 from .stream import StreamState
-from .text_views import TextView
+from .text_views import TextView, front_end
 from .widgets import StreamView
 
 __all__ = ["GeminiMagics", "load_ipython_extension"]
@@ -89,11 +98,12 @@ class GeminiMagics(Magics, SettingDefaults):
     # ---- the magic ---------------------------------------------------------------------
 
     @magic_arguments()
-    @argument("-m", "--model", help="model name (default: GeminiMagics.model)")
+    @argument("-m", "--model", metavar="MODEL[,MODEL...]", help=MODEL_HELP)
     @setting_arguments
     @argument("-o", "--output", metavar="VAR", help="store the result in this variable")
     @argument("--chat", metavar="NAME", help="continue the named conversation")
     @argument("--background", action="store_true", help="return at once; stream as a task")
+    @argument("--compare", action="append", metavar="OPTIONS", help=COMPARE_HELP)
     @argument("--format", choices=_FORMATS, help="markdown (default), text, or code")
     @reading_arguments
     @argument("--image", action="append", metavar="SRC", help="image: path, {var}, gs:// or URL")
@@ -108,6 +118,7 @@ class GeminiMagics(Magics, SettingDefaults):
         %gemini PROMPT          a one-line prompt
         %gemini models | config | chats | history NAME | reset NAME | backend offline|live
         %gemini continue        continue the last answer that was cut short
+        %%gemini -m MODEL,MODEL or --compare "-t 0" --compare "-t 1"   side by side
 
         {var} in the body and in --system is filled from your variables; {{ and }} stay
         literal braces. The result (.text, .parsed, .usage, .finish_reason, .responses) is
@@ -148,7 +159,10 @@ class GeminiMagics(Magics, SettingDefaults):
             attachment_part(source, namespace) for source in (args.image or []) + (args.file or [])
         ]
         contents.append(prompt)
-        model = args.model or self.model
+        models = compared_models(args.model or self.model)
+        if len(models) > 1 or args.compare:
+            return self._run_compare(args, contents, settings, options, models, fill)
+        model = models[0]
         view, client = shown_view(model, None)
         self.last_view = view
         if args.chat:
@@ -161,6 +175,42 @@ class GeminiMagics(Magics, SettingDefaults):
                 self.shell.user_ns[args.output] = ran
             return ran
         return self._finish(ran, args)
+
+    def _run_compare(
+        self,
+        args: Any,
+        contents: list[Any],
+        settings: dict[str, Any],
+        options: StreamOptions,
+        models: list[str],
+        fill: Any,
+    ) -> CompareResult | BackgroundCompare:
+        """Each model, or each ``--compare`` variant, in a column of its own, all at once."""
+        if args.chat:
+            raise UsageError(
+                f"--chat continues one conversation: it cannot be compared.\n{self._usage()}"
+            )
+        answer_format = args.format or self.format
+        if answer_format == "code":
+            raise UsageError(
+                f"--format code takes one answer: it cannot be compared.\n{self._usage()}"
+            )
+        namespace = self.shell.user_ns if self.shell is not None else {}
+        variants = compared_variants(args.compare, self.gemini.parser.parse_args, fill, namespace)
+        chosen = contenders(
+            models if len(models) > 1 else None,
+            variants or None,
+            model=models[0],
+            config=None,
+            settings=settings,
+        )
+        self.last_view = None
+        ran = run_compare(contents, chosen, options, background=args.background)
+        if args.output:
+            self.shell.user_ns[args.output] = ran
+        if isinstance(ran, CompareResult) and answer_format == "text" and front_end() == "widget":
+            print(ran.markdown(), end="")
+        return ran
 
     def _run_chat(
         self,
@@ -256,7 +306,7 @@ class GeminiMagics(Magics, SettingDefaults):
     def _parse(self, line: str) -> Any:
         # shlex, not magic_arguments' own splitter, which keeps the quotes of "-s 'be terse'".
         try:
-            return self.gemini.parser.parse_args(shlex.split(line))
+            return self.gemini.parser.parse_args(with_compare_values(shlex.split(line)))
         except ValueError as exc:  # unbalanced quotes
             raise UsageError(f"Cannot read the options: {exc}.\n{self._usage()}") from None
         except UsageError as exc:

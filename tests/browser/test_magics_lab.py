@@ -41,7 +41,7 @@ def test_bad_option_prints_one_sentence_and_the_usage_line(lab):
         ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
     )
     expect(error).to_contain_text("temperature must be between 0 and 2, got 7.0.")
-    expect(error).to_contain_text("usage: %gemini [-m MODEL]")
+    expect(error).to_contain_text("usage: %gemini [-m MODEL[,MODEL...]]")
     assert "Traceback" not in error.text_content()
     assert lab.page.locator(".gw-stream").count() == 0
     lab.screenshot("usage-error")

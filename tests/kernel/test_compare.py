@@ -196,3 +196,22 @@ def test_interrupt_stops_every_column_and_keeps_what_arrived(kernel):
     assert saved.count("Stopped; the partial answer is kept.") == 3
     assert saved.count("\n\nword0") == 3 and "word199" not in saved  # each kept its start
     assert "| finish | stopped | stopped | stopped |" in saved
+
+
+def test_the_magic_compares_models_and_option_sets_side_by_side(kernel):
+    kernel.ok(SETUP + "together = 2")
+    run = kernel.ok(
+        "%%gemini -m gemini-2.5-flash,gemini-2.5-pro --seed 2 -o by_model\nExplain tides."
+    )
+    report = _report(kernel.ok("report(by_model)"))
+    assert report["labels"] == ["gemini-2.5-flash", "gemini-2.5-pro"]
+    assert all(report["overlaps"])
+    assert sorted(_streamed(run).values()) == sorted(a["text"] for a in report["answers"].values())
+    assert "### gemini-2.5-pro" in _saved_markdown(run)
+
+    kernel.ok(SETUP + "together = 2")
+    run = kernel.ok('%%gemini --compare "-t 0" --compare "-t 1" -o by_setting\nExplain tides.')
+    report = _report(kernel.ok("report(by_setting)"))
+    assert report["labels"] == ["-t 0", "-t 1"]
+    assert sorted(r["temperature"] for r in report["log"]) == [0, 1]
+    assert "### -t 1" in _saved_markdown(run)

@@ -125,7 +125,7 @@ def test_bad_input_gives_one_sentence_and_the_usage_line(ip, offline, cell, firs
         run(ip, cell)
     lines = str(caught.value).splitlines()
     assert lines[0].startswith(first_line)
-    assert lines[1].startswith("usage: %gemini [-m MODEL]")
+    assert lines[1].startswith("usage: %gemini [-m MODEL[,MODEL...]]")
     assert len(lines) == 2
     assert not offline.requests
 
