@@ -9,6 +9,7 @@ and a row whose finished answers are all equal marks none. No IPython here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -49,7 +50,16 @@ def _count(value: int) -> str:
 
 
 def _usd(value: float) -> str:
-    return "$0" if value == 0 else "$" + f"{value:.6f}".rstrip("0").rstrip(".")
+    """As the status bar shows a cost (``formatCost`` in ``js/src/view_parts.js``): two
+    significant digits, cents from $0.10."""
+    if value == 0:
+        return "$0"
+    if value < 1e-6:
+        return "< $0.000001"
+    rounded = float(f"{value:.2g}")
+    if rounded >= 0.1:
+        return f"${value:.2f}"
+    return f"${rounded:.{1 - math.floor(math.log10(rounded))}f}"
 
 
 MEASURES = (

@@ -24,8 +24,11 @@ from .stream_view import STATIC, StreamView
 
 __all__ = ["CompareSummary", "CompareView"]
 
-COLUMN_MIN = "22rem"
-"""The narrowest a column gets before the columns stack (about 60 characters of text)."""
+COLUMN_MIN = "16rem"
+"""The narrowest a column gets before the columns stack (about 40 characters a line):
+three fit beside each other in a notebook on a laptop screen."""
+COLUMN_MAX_HEIGHT = "32rem"
+"""A longer answer scrolls inside its column."""
 
 
 class CompareView(StaticFallback, ipywidgets.VBox):
@@ -33,7 +36,10 @@ class CompareView(StaticFallback, ipywidgets.VBox):
 
     def __init__(self, columns: Sequence[tuple[str, str]], *, backend: str = "") -> None:
         """``columns``: (label, model) of each answer, in order."""
-        self.views = {label: StreamView(model=model, backend=backend) for label, model in columns}
+        self.views = {
+            label: StreamView(model=model, backend=backend, layout=_column_layout())
+            for label, model in columns
+        }
         self.backend = backend
         grid = ipywidgets.GridBox(
             [self._column(label, view) for label, view in self.views.items()],
@@ -86,6 +92,12 @@ class CompareView(StaticFallback, ipywidgets.VBox):
         column = ipywidgets.VBox([title, view], layout=ipywidgets.Layout(min_width="0"))
         column.add_class("gw-compare-column")
         return column
+
+
+def _column_layout() -> ipywidgets.Layout:
+    # Long answers scroll inside their column, so the columns stay side by side on screen
+    # with the summary under them, rather than a page of one answer's end.
+    return ipywidgets.Layout(max_height=COLUMN_MAX_HEIGHT, overflow_y="auto")
 
 
 class CompareSummary(anywidget.AnyWidget):

@@ -103,3 +103,11 @@ def test_a_script_prints_every_answer_and_the_summary_at_the_end(client, server,
     assert "*Error: 400 INVALID_ARGUMENT" in printed and "Gemini said: Bad model.*" in printed
     assert "| finish | STOP | error |" in printed
     assert sorted(r.model for r in server.requests) == ["gemini-2.5-flash", "gemini-2.5-pro"]
+
+
+def test_a_cost_reads_as_in_the_status_bar():
+    from gemini_widgets.compare_summary import MEASURES
+
+    cost = next(m for m in MEASURES if m.key == "cost")
+    shown = [cost.show(v) for v in (0, 1e-7, 0.000186, 0.001433, 0.0123, 0.15, 2.345)]
+    assert shown == ["$0", "< $0.000001", "$0.00019", "$0.0014", "$0.012", "$0.15", "$2.35"]
