@@ -9,6 +9,7 @@ answers and the summary are printed when all have ended.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from .runner_group import RunnerGroup
 from .setting_keywords import takes_settings
 from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, StreamOptions, stream_options
 from .stream import Delta, StreamState
-from .text_views import front_end
+from .text_views import front_end, say_offline
 
 if TYPE_CHECKING:  # shown only in a kernel: a script that compares loads no widgets
     from .widgets.compare_view import CompareView
@@ -128,11 +129,22 @@ def run_compare(
     labels = tuple(c.label for c in chosen)
     if background:
         return BackgroundCompare(group, labels, tuple(group.start()))
-    states = group.run()
-    result = CompareResult(dict(zip(labels, states, strict=True)))
     if view is None:
-        print(result.markdown(), end="", flush=True)
-    return result
+        say_offline(backend, sys.stderr)
+    try:
+        states = group.run()
+    except KeyboardInterrupt:
+        if view is None:  # Ctrl-C in a terminal: what each answer had is still printed
+            _print_markdown(labels, [runner.state for runner in group.runners])
+        raise
+    if view is None:
+        _print_markdown(labels, states)
+    return CompareResult(dict(zip(labels, states, strict=True)))
+
+
+def _print_markdown(labels: Sequence[str], states: Sequence[StreamState | None]) -> None:
+    kept = {label: state for label, state in zip(labels, states, strict=True) if state}
+    print(CompareResult(kept).markdown(), end="", flush=True)
 
 
 def _shown_view(chosen: Sequence[Contender], backend: str) -> CompareView:

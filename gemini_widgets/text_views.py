@@ -21,7 +21,7 @@ from .retry import RetryNotice
 from .runner import Runner
 from .stream import Delta, StreamState
 
-__all__ = ["DISPLAY_ENV", "FrontEnd", "TextView", "front_end", "part_text"]
+__all__ = ["DISPLAY_ENV", "FrontEnd", "TextView", "front_end", "part_text", "say_offline"]
 
 DISPLAY_ENV = "GEMINI_WIDGETS_DISPLAY"
 """``text`` or ``widget`` overrides ``front_end()``'s choice (``auto`` or unset: choose)."""
@@ -181,16 +181,21 @@ class TextView:
         err.flush()
 
     def _say_offline(self) -> None:
-        global _offline_said
-        if self.backend.startswith("offline") and not _offline_said:
-            _offline_said = True
-            err = self._stream(self._err, sys.stderr)
-            err.write(f"[{self.backend} answers, not Gemini: set GEMINI_API_KEY to use Gemini]\n")
-            err.flush()
+        say_offline(self.backend, self._stream(self._err, sys.stderr))
 
     @staticmethod
     def _stream(chosen: TextIO | None, default: TextIO) -> TextIO:
         return chosen if chosen is not None else default
+
+
+def say_offline(backend: str, err: TextIO) -> None:
+    """Once per process, when the offline server answers: a line on ``err`` that says so
+    (offline is visible, never taken for Gemini)."""
+    global _offline_said
+    if backend.startswith("offline") and not _offline_said:
+        _offline_said = True
+        err.write(f"[{backend} answers, not Gemini: set GEMINI_API_KEY to use Gemini]\n")
+        err.flush()
 
 
 def part_text(placed: PlacedPart) -> str:

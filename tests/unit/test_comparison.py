@@ -3,6 +3,9 @@ that compares (the answers and the summary printed when all have ended)."""
 
 from __future__ import annotations
 
+import _thread
+import threading
+
 import pytest
 
 from gemini_widgets import CompareResult, SettingsError, compare
@@ -111,3 +114,22 @@ def test_a_cost_reads_as_in_the_status_bar():
     cost = next(m for m in MEASURES if m.key == "cost")
     shown = [cost.show(v) for v in (0, 1e-7, 0.000186, 0.001433, 0.0123, 0.15, 2.345)]
     assert shown == ["$0", "< $0.000001", "$0.00019", "$0.0014", "$0.012", "$0.15", "$2.35"]
+
+
+def test_ctrl_c_in_a_script_stops_every_answer_and_prints_what_each_had(
+    client, server, capsys, wait_for_requests
+):
+    server.script(*[f"word{i} " for i in range(200)], prompt="slow")
+    server.fail_next(Fault.slow(between=0.2), times=None)
+
+    def interrupt_once_both_asked() -> None:
+        wait_for_requests(server, 2)
+        _thread.interrupt_main()  # what Ctrl-C does
+
+    threading.Thread(target=interrupt_once_both_asked, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        compare("slow", ["gemini-2.5-flash", "gemini-2.5-pro"], client=client)
+    printed = capsys.readouterr().out
+    assert "### gemini-2.5-flash" in printed and "### gemini-2.5-pro" in printed
+    assert printed.count("Stopped; the partial answer is kept.") == 2
+    assert "| finish | stopped | stopped |" in printed
