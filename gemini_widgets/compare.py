@@ -26,7 +26,7 @@ from .runner_group import RunnerGroup
 from .setting_keywords import takes_settings
 from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, StreamOptions, stream_options
 from .stream import Delta, StreamState
-from .text_views import front_end, say_offline
+from .text_views import front_end, printable, say_offline
 
 if TYPE_CHECKING:  # shown only in a kernel: a script that compares loads no widgets
     from .widgets.compare_view import CompareView
@@ -144,7 +144,7 @@ def run_compare(
 
 def _print_markdown(labels: Sequence[str], states: Sequence[StreamState | None]) -> None:
     kept = {label: state for label, state in zip(labels, states, strict=True) if state}
-    print(CompareResult(kept).markdown(), end="", flush=True)
+    print(printable(CompareResult(kept).markdown()), end="", flush=True)
 
 
 def _shown_view(chosen: Sequence[Contender], backend: str) -> CompareView:

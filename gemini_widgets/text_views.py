@@ -21,7 +21,15 @@ from .retry import RetryNotice
 from .runner import Runner
 from .stream import Delta, StreamState
 
-__all__ = ["DISPLAY_ENV", "FrontEnd", "TextView", "front_end", "part_text", "say_offline"]
+__all__ = [
+    "DISPLAY_ENV",
+    "FrontEnd",
+    "TextView",
+    "front_end",
+    "part_text",
+    "printable",
+    "say_offline",
+]
 
 DISPLAY_ENV = "GEMINI_WIDGETS_DISPLAY"
 """``text`` or ``widget`` overrides ``front_end()``'s choice (``auto`` or unset: choose)."""
@@ -165,7 +173,7 @@ class TextView:
         self._after_block = True
 
     def _write(self, text: str) -> None:
-        text = _CONTROLS.sub("", text)
+        text = printable(text)
         if text:
             self._stream(self._out, sys.stdout).write(text)
             self._tail = (self._tail + text)[-2:]
@@ -177,7 +185,7 @@ class TextView:
         """One line on ``err``, after what ``out`` holds (a terminal shows both in order)."""
         self._flush()
         err = self._stream(self._err, sys.stderr)
-        err.write(f"gemini: {' '.join(_CONTROLS.sub('', sentence).split())}\n")
+        err.write(f"gemini: {' '.join(printable(sentence).split())}\n")
         err.flush()
 
     def _say_offline(self) -> None:
@@ -186,6 +194,12 @@ class TextView:
     @staticmethod
     def _stream(chosen: TextIO | None, default: TextIO) -> TextIO:
         return chosen if chosen is not None else default
+
+
+def printable(text: str) -> str:
+    """``text`` without the control characters a terminal would obey (newline and tab
+    stay): model text is untrusted."""
+    return _CONTROLS.sub("", text)
 
 
 def say_offline(backend: str, err: TextIO) -> None:

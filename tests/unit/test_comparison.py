@@ -133,3 +133,12 @@ def test_ctrl_c_in_a_script_stops_every_answer_and_prints_what_each_had(
     assert "### gemini-2.5-flash" in printed and "### gemini-2.5-pro" in printed
     assert printed.count("Stopped; the partial answer is kept.") == 2
     assert "| finish | stopped | stopped |" in printed
+
+
+def test_a_script_prints_no_terminal_control_characters_from_the_answers(client, server, capsys):
+    server.script("Fine \x1b]52;c;c2VjcmV0\x07text \x1b[2Jhere\tand\nthere.", prompt="escape")
+    result = compare("escape", ["gemini-2.5-flash", "gemini-2.5-pro"], client=client)
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and "\x07" not in printed
+    assert printed.count("Fine ]52;c;c2VjcmV0text [2Jhere\tand\nthere.") == 2
+    assert "\x1b" in result["gemini-2.5-pro"].text  # the result keeps the text as sent
