@@ -79,7 +79,11 @@ def test_typing_a_message_streams_a_rendered_reply(lab):
     assert reply.locator(".gw-body h1, .gw-body h2").count() >= 1
     assert reply.locator(".gw-body table").count() >= 1
     assert reply.locator(".gw-body pre code").count() >= 1
-    expect(reply.locator(".gw-turn-stats")).to_contain_text("tokens")
+    expect(reply.locator(".gw-turn-stats")).to_contain_text(re.compile(r"tokens .* · ≈ \$0\.0"))
+    total = lab.page.locator(".gw-chat .gw-chat-cost")
+    expect(total).to_have_text(re.compile(r"^≈ \$0\.0*\d\d so far$"))
+    usd = float(lab.kernel_output("print(repr(chat.cost.usd))"))
+    assert float(re.search(r"\$([\d.]+)", total.text_content())[1]) == pytest.approx(usd, rel=0.05)
     expect(lab.page.locator(".gw-chat .gw-backend.gw-offline")).to_be_visible()
     lab.screenshot("done")
     # The input box was cleared and the SDK history holds the exchange.

@@ -76,6 +76,11 @@ def test_answer_appears_in_stages_and_ends_rendered(lab):
     bar = view.locator(".gw-bar")
     expect(bar).to_contain_text("gemini-2.5-flash")
     expect(bar).to_contain_text(re.compile(r"tokens \d+ in / \d+ out"))
+    # The estimated cost follows the tokens: the kernel's result.cost, to two digits.
+    shown = re.search(r"tokens [^·]+ · ≈ \$(0\.0*\d\d)\b", bar.text_content())
+    assert shown, bar.text_content()
+    usd = float(lab.kernel_output("print(repr(result.cost.usd))"))
+    assert float(shown[1]) == pytest.approx(usd, rel=0.05), (shown[1], usd)
     expect(view.locator(".gw-backend.gw-offline")).to_be_visible()
     expect(view.locator(".gw-backend")).to_contain_text("offline")
     expect(view.locator(".gw-stop")).to_be_hidden()
