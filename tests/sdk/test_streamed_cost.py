@@ -102,3 +102,50 @@ def test_an_image_model_prices_its_image_tokens_only(client):
     assert result.cost.output == pytest.approx(
         (details["IMAGE"] * 30.0 + details["TEXT"] * 2.5) / 1e6
     )
+
+
+def test_a_continued_answer_costs_both_requests(client, server, model):
+    from google.genai import types
+
+    from gemini_widgets.cost import estimate_cost
+    from gemini_widgets.generate import run_in_view
+    from gemini_widgets.offline import Fault
+    from gemini_widgets.request import StreamRequest
+    from gemini_widgets.settings import NO_RETRY
+    from gemini_widgets.widgets import StreamView
+
+    server.fail_next(Fault.drop(after=5))
+    view = StreamView(model=model)
+    asked = StreamRequest(client, model, "A long guide to heaps", types.GenerateContentConfig())
+    state = run_in_view(view, asked, NO_RETRY, background=False)
+    assert state.cut_short
+    first = state.usage
+    assert first is not None and state.cost == estimate_cost(model, first)  # the part it had
+    result = view.continue_answer()
+    assert result.ok and result.continuations == 1
+    assert result.cost == estimate_cost(model, first) + estimate_cost(model, result.usage)
+    assert view.stats["cost"] == pytest.approx(result.cost.usd)  # what the status bar shows
+
+
+def test_a_model_without_a_price_shows_no_cost_in_any_view(client, server, model):
+    from gemini_widgets import Chat
+    from gemini_widgets.widgets import StreamView
+
+    sent: list[dict] = []
+    set_prices({model: None})
+    view = StreamView(model=model)
+    view.send = lambda message, buffers=None: sent.append(message)
+    result = stream("Explain heaps", client=client, model=model, view=view)
+    assert result.ok and result.cost is None
+    assert view.stats["cost"] is None
+    live = [m["stats"] for m in sent if "stats" in m]  # the deltas' live numbers
+    assert live and all(stats["cost"] is None for stats in live)
+    chat = Chat(model, client=client, key=None)
+    chat.view.send = lambda message, buffers=None: None
+    chat.send("Hello")
+    assert chat.cost is None and chat.view.cost is None
+    assert chat.view.turns[-1]["stats"]["cost"] is None
+    set_prices(None)  # the control: with a price, both show one
+    chat.send("Again")
+    assert chat.view.turns[-1]["stats"]["cost"] > 0
+    assert chat.view.cost is None  # the first reply still has no price: no total
