@@ -61,6 +61,10 @@ class StreamStore {
     return this.streamed.annotations;
   }
 
+  get rows() {
+    return this.streamed.rows;
+  }
+
   receive(message) {
     if (message.type === 'reset') {
       this.streamed.reset();
@@ -92,7 +96,9 @@ class StreamStore {
     const signal = AbortSignal.timeout(SNAPSHOT_PATIENCE_MS);
     this.pending = this.experimental.invoke('_snapshot', {}, { signal }).then(([snapshot]) => {
       this.pending = null;
-      this.streamed.reset(snapshot.text, snapshot.thoughts, snapshot.parts ?? [], snapshot.annotations ?? null);
+      this.streamed.reset(
+        snapshot.text, snapshot.thoughts, snapshot.parts ?? [], snapshot.annotations ?? null, snapshot.rows ?? [],
+      );
       this.synced = true;
       this.notify({ reset: true });
       // The status line's numbers otherwise come only with the next delta.
@@ -224,8 +230,11 @@ async function render({ model, el: root, experimental }) {
     else if (change.stats) latestStats = change.stats;
     if (!ready) return;
     if (change.reset) {
-      answer.reset(store.text, store.parts, store.annotations);
+      resetAnswer();
       thinking.reset(store.thoughts);
+    } else if (answer.json) {
+      if (change.text || change.rows?.length) answer.append(change.text, change.rows);
+      if (change.thoughts) thinking.append(change.thoughts);
     } else {
       if (change.text || change.parts?.length) answer.append(change.text, change.parts);
       if ('annotations' in change) answer.annotate(change.annotations);
@@ -276,7 +285,24 @@ async function render({ model, el: root, experimental }) {
     }
   });
 
-  const { AnswerBody, IncrementalRenderer } = await loadRenderer(model);
+  const { AnswerBody, IncrementalRenderer, JsonTable } = await loadRenderer(model);
+  // A JSON answer (answer_format 'json') is a table whose rows appear as they complete.
+  const makeAnswer = () => {
+    const json = model.get('answer_format') === 'json';
+    const made = json ? new JsonTable(body) : new AnswerBody(body, { decorate: addCopyButtons });
+    made.json = json;
+    return made;
+  };
+  function resetAnswer() {
+    if (answer.json !== (model.get('answer_format') === 'json')) {
+      const fresh = el('div', body.className);
+      body.replaceWith(fresh);
+      body = fresh;
+      answer = makeAnswer();
+    }
+    if (answer.json) answer.reset(store.text, store.rows);
+    else answer.reset(store.text, store.parts, store.annotations);
+  }
   const retired = store.retired;
   store.retired = null;
   if (retired && retired.changes === store.changes) {
@@ -287,9 +313,9 @@ async function render({ model, el: root, experimental }) {
     thoughts.replaceWith(retired.thoughts);
     ({ answer, body, thoughts, thinking } = retired);
   } else {
-    answer = new AnswerBody(body, { decorate: addCopyButtons });
+    answer = makeAnswer();
     thinking = new IncrementalRenderer(thoughtsBody);
-    answer.reset(store.text, store.parts, store.annotations);
+    resetAnswer();
     thinking.reset(store.thoughts);
   }
   ready = true;

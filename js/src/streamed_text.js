@@ -3,7 +3,8 @@
 // dropped, and a gap (text before `at` is missing) is reported so the caller can ask the
 // kernel for a snapshot. The answer's non-text parts are numbered the same way (`parts_at`
 // is the index of the message's first part); its annotations come whole, replacing the
-// previous value.
+// previous value. A JSON answer's messages also carry `rows`: the offsets at which rows
+// became complete with this text (json_rows.py); they only grow, so repeats are dropped.
 //
 // Offsets are the kernel's: Python `str` lengths, i.e. code points. A JS string counts an
 // emoji or any character beyond U+FFFF as two, so the text is also counted in code points.
@@ -33,18 +34,22 @@ export class StreamedText {
     this.thoughts += thoughts;
     this.thoughtsPoints += codePoints(thoughts);
     this.parts.push(...parts);
-    const added = { text, thoughts, parts };
+    const last = this.rows.at(-1) ?? -1;
+    const rows = (message.rows ?? []).filter((end) => end > last && end <= this.textPoints);
+    this.rows.push(...rows);
+    const added = { text, thoughts, parts, rows };
     if ('annotations' in message) added.annotations = this.annotations = message.annotations ?? null;
     return added;
   }
 
-  reset(text = '', thoughts = '', parts = [], annotations = null) {
+  reset(text = '', thoughts = '', parts = [], annotations = null, rows = []) {
     this.text = text;
     this.textPoints = codePoints(text);
     this.thoughts = thoughts;
     this.thoughtsPoints = codePoints(thoughts);
     this.parts = [...parts];
     this.annotations = annotations;
+    this.rows = [...rows];
   }
 }
 

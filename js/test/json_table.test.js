@@ -1,0 +1,230 @@
+// JsonTable: a streamed JSON answer as a table, rows added as the kernel notes their ends,
+// finished rows built once, values shown as text only. Also the StreamView glue with a
+// JSON answer (deltas with `rows`, a snapshot with them).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { document, splitAt } from './dom.js';
+import { JsonTable } from '../src/json_table.js';
+import { codePoints } from '../src/streamed_text.js';
+
+globalThis.document = document;
+globalThis.requestAnimationFrame = (callback) => setTimeout(callback, 0);
+globalThis.cancelAnimationFrame = (id) => clearTimeout(id);
+(globalThis.__geminiWidgetsRenderers ??= new Map()).set('sources', import('../src/render.js'));
+const { default: streamView } = await import('../src/stream_view.js');
+
+/** Pretty JSON of `items` as a model writes it, and where each item ends (code points). */
+function jsonList(items) {
+  let text = '[\n';
+  const ends = [];
+  items.forEach((item, i) => {
+    text += (i ? ',\n' : '') + JSON.stringify(item, null, 2).replace(/^/gm, '  ');
+    ends.push(codePoints(text));
+  });
+  return { text: `${text}\n]`, ends };
+}
+
+const recipes = Array.from({ length: 50 }, (_, i) => ({
+  name: `Dish ${i} 🍲`,
+  minutes: 10 + i,
+  ingredients: ['salt', `spice ${i}`],
+  source: i % 7 ? null : { site: 'example', page: i },
+}));
+
+/** Feed `text` in chunks, each with the row ends it completes, rendering after each. */
+function streamInto(table, text, ends, cuts, onFrame = () => {}) {
+  let points = 0;
+  let noted = 0;
+  // The kernel's pieces are Python strings: never half of a surrogate pair.
+  const whole = cuts.map((cut) => (/[\ud800-\udbff]/.test(text[cut - 1] ?? '') ? cut + 1 : cut));
+  for (const chunk of splitAt(text, whole)) {
+    points += codePoints(chunk);
+    const rows = [];
+    while (noted < ends.length && ends[noted] <= points) rows.push(ends[noted++]);
+    table.append(chunk, rows);
+    table.setStatus('streaming');
+    table.render();
+    onFrame(table, noted);
+  }
+}
+
+const finished = (table) => [...table.body.rows].filter((tr) => !tr.classList.contains('gw-json-open'));
+const open = (table) => table.body.querySelector('.gw-json-open');
+
+test('fifty objects in small chunks: a row per finished object, built once, plus the one arriving', () => {
+  const { text, ends } = jsonList(recipes);
+  const table = new JsonTable(document.createElement('div'));
+  const cuts = [];
+  for (let at = 0, step = 3; at < text.length; at += step, step = (step * 7) % 41 + 3) cuts.push(at);
+  const seen = new Map(); // row index -> its <tr>, the first time it was finished
+  let sawOpen = 0;
+  streamInto(table, text, ends, cuts, (t, noted) => {
+    const rows = finished(t);
+    assert.equal(rows.length, noted);
+    rows.forEach((tr, i) => {
+      if (!seen.has(i)) seen.set(i, tr);
+      assert.equal(seen.get(i), tr, `finished row ${i} was rebuilt`);
+    });
+    if (open(t)) {
+      sawOpen += 1;
+      assert.equal(t.body.rows[t.body.rows.length - 1], open(t), 'the arriving row is last');
+    }
+  });
+  table.setStatus('done');
+  table.render();
+  assert.ok(sawOpen > 50, `an unfinished row was shown while objects arrived (${sawOpen})`);
+  assert.equal(open(table), null);
+  const heads = [...table.head.cells].map((th) => th.textContent);
+  assert.deepEqual(heads, ['#', 'name', 'minutes', 'ingredients', 'source']);
+  const rows = finished(table);
+  assert.equal(rows.length, 50);
+  assert.equal(table.count.textContent, '50 rows');
+  rows.forEach((tr, i) => {
+    assert.equal(tr.cells[0].textContent, String(i + 1));
+    assert.equal(tr.cells[1].textContent, recipes[i].name);
+    assert.equal(tr.cells[2].textContent, String(recipes[i].minutes));
+    assert.equal(tr.cells[3].querySelector('summary').textContent, `2 items: salt, spice ${i}`);
+  });
+  assert.equal(rows[0].cells[4].querySelector('summary').textContent, '{2 keys: site, page}');
+  assert.equal(rows[1].cells[4].textContent, 'null');
+});
+
+test('the arriving row shows its fields so far, dimmed, and becomes a finished row', () => {
+  const { text, ends } = jsonList(recipes.slice(0, 2));
+  const table = new JsonTable(document.createElement('div'));
+  const cut = text.indexOf('"minutes": 11') + '"minutes": 1'.length;
+  table.append(text.slice(0, cut), ends.filter((e) => e <= codePoints(text.slice(0, cut))));
+  table.setStatus('streaming');
+  table.render();
+  assert.equal(finished(table).length, 1);
+  const arriving = open(table);
+  assert.ok(arriving.classList.contains('gw-json-open'));
+  assert.equal(arriving.cells[1].textContent, 'Dish 1 🍲');
+  assert.equal(table.count.textContent, '1 row + 1 arriving');
+  table.append(text.slice(cut), ends.slice(1));
+  table.render();
+  assert.equal(open(table), null);
+  assert.equal(finished(table)[1].cells[2].textContent, '11');
+});
+
+test('values and keys are text: markup in them makes no element', () => {
+  const evil = '<img src=x onerror="globalThis.pwned=1"><script>globalThis.pwned=1</script>';
+  const items = [{ [evil]: evil, nested: { [evil]: [evil, { deep: evil }] } }, evil];
+  const { text, ends } = jsonList(items);
+  const container = document.createElement('div');
+  const table = new JsonTable(container);
+  streamInto(table, text, ends, [5, 17, 40, 90]);
+  for (const details of container.querySelectorAll('details')) details.open = true;
+  assert.equal(container.querySelectorAll('img, script, iframe').length, 0);
+  assert.ok(container.textContent.includes(evil));
+  assert.equal([...table.head.cells][1].textContent, evil);
+  assert.equal(finished(table)[1].cells[finished(table)[1].cells.length - 1].textContent, evil);
+  table.showRaw(true);
+  assert.equal(table.raw.textContent, text);
+  assert.equal(globalThis.pwned, undefined);
+});
+
+test('the JSON button shows the raw text, appended as it streams', () => {
+  const { text, ends } = jsonList(recipes.slice(0, 5));
+  const table = new JsonTable(document.createElement('div'));
+  const half = Math.floor(text.length / 2);
+  table.append(text.slice(0, half), ends.filter((e) => e <= half));
+  table.render();
+  table.toggle.click();
+  assert.equal(table.toggle.getAttribute('aria-pressed'), 'true');
+  assert.ok(table.table.hidden && !table.raw.hidden);
+  assert.equal(table.raw.textContent, text.slice(0, half));
+  const node = table.raw.firstChild;
+  table.append(text.slice(half), ends.filter((e) => e > half));
+  table.render();
+  assert.equal(table.raw.textContent, text);
+  assert.equal(table.raw.firstChild, node, 'the raw text grows in place');
+  table.toggle.click();
+  assert.ok(!table.table.hidden && table.raw.hidden);
+  assert.equal(finished(table).length, 5);
+});
+
+test('one object is one row; plain values are a value column; a fence around it is ignored', () => {
+  const object = { city: 'Ōsaka', population: 2750000, wards: ['Kita', 'Chūō'] };
+  const body = JSON.stringify(object, null, 2);
+  const text = `\`\`\`json\n${body}\n\`\`\``;
+  const table = new JsonTable(document.createElement('div'));
+  const end = codePoints(`\`\`\`json\n${body}`);
+  table.append(text.slice(0, 20));
+  table.setStatus('streaming');
+  table.render();
+  assert.ok(open(table), 'the object shows while it arrives');
+  table.append(text.slice(20), [end]);
+  table.render();
+  assert.equal(finished(table).length, 1);
+  assert.equal(open(table), null);
+  assert.equal(finished(table)[0].cells[1].textContent, 'Ōsaka');
+
+  const plain = jsonList(['a', 2, true, null]);
+  const list = new JsonTable(document.createElement('div'));
+  streamInto(list, plain.text, plain.ends, [3, 9]);
+  assert.deepEqual([...list.head.cells].map((c) => c.textContent), ['#', 'value']);
+  assert.deepEqual(finished(list).map((tr) => tr.cells[1].textContent), ['a', '2', 'true', 'null']);
+});
+
+test('text that is not JSON shows as text once the answer ends; a broken row shows its text', () => {
+  const table = new JsonTable(document.createElement('div'));
+  table.append('Sorry, I cannot answer that.');
+  table.setStatus('streaming');
+  table.render();
+  assert.ok(table.raw.hidden);
+  table.setStatus('done');
+  table.render();
+  assert.ok(!table.raw.hidden);
+  assert.equal(table.raw.textContent, 'Sorry, I cannot answer that.');
+
+  const broken = '[{"a": 1}, {"a": }]';
+  const bad = new JsonTable(document.createElement('div'));
+  bad.append(broken, [9, 18]);
+  bad.render();
+  assert.equal(finished(bad).length, 2);
+  assert.ok(finished(bad)[1].classList.contains('gw-json-bad'));
+  assert.equal(finished(bad)[1].cells[1].textContent, '{"a": }');
+});
+
+test('StreamView with a JSON answer: deltas with rows, then a reload from the snapshot', async () => {
+  const { text, ends } = jsonList(recipes.slice(0, 6));
+  const traits = {
+    _key: 'json-view', _renderer: 'IPY_MODEL_r', status: 'streaming', stats: {}, error: '',
+    notice: '', backend: '', model_name: 'gemini-x', retry: null, can_continue: false,
+    background: false, answer_format: 'json',
+  };
+  const listeners = new Map();
+  const model = {
+    get: (name) => traits[name],
+    on: (event, f) => listeners.set(event, [...(listeners.get(event) || []), f]),
+    widget_manager: { get_model: async () => ({ get: (name) => ({ version: 'sources' })[name] }) },
+  };
+  const snapshot = { text: '', thoughts: '', parts: [], annotations: null, rows: [] };
+  const experimental = { invoke: async () => [snapshot] };
+  const send = (message) => (listeners.get('msg:custom') || []).forEach((f) => f(message));
+  const frames = () => new Promise((resolve) => setTimeout(resolve, 10));
+  streamView.initialize({ model, experimental });
+  const root = document.createElement('div');
+  await streamView.render({ model, el: root, experimental });
+  send({ type: 'reset' });
+  const cut = text.indexOf('Dish 3');
+  const half = codePoints(text.slice(0, cut)); // offsets are code points, as Python counts
+  send({ type: 'delta', at: 0, text: text.slice(0, cut), rows: ends.filter((e) => e <= half) });
+  await frames();
+  assert.equal(root.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length, 3);
+  assert.equal(root.querySelectorAll('tr.gw-json-open').length, 1);
+  send({ type: 'delta', at: half, text: text.slice(cut), rows: ends.filter((e) => e > half) });
+  await frames();
+  assert.equal(root.querySelectorAll('tr.gw-json-row').length, 6);
+
+  // A model made later (a reload) takes text and rows from the snapshot.
+  Object.assign(snapshot, { text, rows: ends });
+  const later = { ...model, get: (name) => (name === '_key' ? 'json-view-2' : traits[name]) };
+  streamView.initialize({ model: later, experimental });
+  const again = document.createElement('div');
+  await streamView.render({ model: later, el: again, experimental });
+  await frames();
+  assert.equal(again.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length, 6);
+  assert.equal(again.querySelector('.gw-json-count').textContent, '6 rows');
+});

@@ -1,0 +1,215 @@
+"""Structured output in real JupyterLab: a 50-object JSON answer streams into a table whose
+rows appear as objects complete (sampled in the page while it streams), the JSON button
+shows the raw text, values are text only, a broken answer says so in one sentence; light
+and dark theme.
+
+One notebook and kernel for the module; the tests run in file order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+EVIL = '<img src=x onerror="window.__gwPwned=1">'
+SETUP = (
+    "import json\n"
+    "from pydantic import BaseModel\n"
+    "from gemini_widgets import stream\n"
+    "from gemini_widgets.client import offline_server\n"
+    "from gemini_widgets.offline import Pacing\n"
+    "# Twice Gemini's pace: long enough to watch the rows arrive.\n"
+    "offline_server().state.pacing = Pacing.scaled(2)\n\n"
+    "class Recipe(BaseModel):\n"
+    "    name: str\n"
+    "    minutes: int\n"
+    "    ingredients: list[str]\n"
+)
+EVIL_CHUNKS = (
+    f'[{{"name": {json.dumps(EVIL)}, "minutes": 1, ',
+    f'"ingredients": [{json.dumps(EVIL)}]}}]',
+)
+SCRIPTED = (
+    "offline_server().state.pacing = Pacing.instant()\n"
+    f"offline_server().script({EVIL_CHUNKS[0]!r}, {EVIL_CHUNKS[1]!r}, prompt='evil')\n"
+    'offline_server().script(\'[{"name": "Soup", "minutes": }]\', prompt=\'broken\')\n'
+    "evil = stream('evil', schema=list[Recipe])\n"
+    "broken = stream('broken', schema=list[Recipe])"
+)
+CELLS = [
+    SETUP,
+    'recipes = stream("Give me 50 recipes for a weeknight dinner.", schema=list[Recipe])',
+    SCRIPTED,
+]
+RECIPES, EVIL_VIEW, BROKEN = range(3)
+
+# Samples the first view's table every animation frame: finished rows and whether a row is
+# arriving, each time they change, with the view's status.
+SAMPLER_JS = """() => {
+    window.__gwRows = [];
+    const sample = () => {
+        const view = document.querySelector('.gw-stream');
+        const table = view?.querySelector('.gw-json-table');
+        if (table) {
+            const done = table.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length;
+            const open = table.querySelectorAll('tr.gw-json-open').length;
+            const last = window.__gwRows.at(-1);
+            if (!last || last.done !== done || last.open !== open) {
+                window.__gwRows.push({ done, open, status: view.dataset.status });
+            }
+        }
+        if (!window.__gwStopSampling) requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+}"""
+
+
+def _conftest(config: pytest.Config):
+    conftest = Path(__file__).with_name("conftest.py").resolve()
+    for plugin in config.pluginmanager.get_plugins():
+        if Path(getattr(plugin, "__file__", "") or "/").resolve() == conftest:
+            return plugin
+    raise RuntimeError("tests/browser/conftest.py is not loaded")
+
+
+@pytest.fixture(scope="module")
+def lab(browser, lab_server, request) -> Iterator:
+    """The module's notebook, open, its setup cell run, the sampler installed."""
+    conftest = _conftest(request.config)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(conftest.TIMEOUT_MS)
+    page = context.new_page()
+    console = conftest.Console()
+    page.on("console", console.on_console)
+    page.on("pageerror", console.on_page_error)
+    notebook = conftest.Notebook(page, lab_server, "test_structured_lab", console)
+    notebook.write(*CELLS).open()
+    try:
+        yield notebook
+    finally:
+        failed = [
+            item.nodeid
+            for item in request.session.items
+            if item.module is request.module
+            and getattr(getattr(item, "report_call", None), "failed", False)
+        ]
+        if failed:
+            notebook.screenshot("failure", full_page=True)
+            print("\n---- browser console of test_structured_lab ----")
+            print("\n".join(console.messages[-200:]) or "(empty)")
+        context.close()
+        lab_server.reset()
+
+
+def screenshot_top(lab, view, step: str) -> None:
+    """The page with ``view``'s top at the top: a 50-row view is taller than the window."""
+    view.evaluate("view => view.scrollIntoView({ block: 'start' })")
+    lab.screenshot(step)
+
+
+def kernel_json(lab, expression: str):
+    return json.loads(lab.kernel_output(f"print(json.dumps({expression}))"))
+
+
+def test_rows_appear_as_the_objects_complete(lab):
+    lab.page.evaluate(SAMPLER_JS)
+    lab.run_all(wait=False)
+    view = lab.stream_view(RECIPES)
+    lab.page.wait_for_function(
+        """() => document.querySelectorAll(
+            '.gw-stream tr.gw-json-row:not(.gw-json-open)').length >= 12"""
+    )
+    view.scroll_into_view_if_needed()
+    lab.screenshot("streaming-light", locator=view)
+    lab.wait_until_cells_ran()
+    lab.wait_status("done", index=RECIPES)
+    lab.page.evaluate("() => { window.__gwStopSampling = true; }")
+    samples = lab.page.evaluate("() => window.__gwRows")
+    counts = [s["done"] for s in samples]
+    assert counts == sorted(counts), f"rows went away while streaming: {counts}"
+    streaming = [s for s in samples if s["status"] == "streaming"]
+    assert len({s["done"] for s in streaming}) >= 10, f"the table grew in few steps: {counts}"
+    assert any(s["open"] for s in streaming), "no unfinished row was shown while streaming"
+    assert counts[-1] == 50 and samples[-1]["open"] == 0
+    screenshot_top(lab, view, "done-light")
+
+
+def test_the_table_holds_the_parsed_values(lab):
+    view = lab.stream_view(RECIPES)
+    names = view.locator("tbody tr").evaluate_all(
+        "rows => rows.map((tr) => [tr.cells[1].textContent, tr.cells[2].textContent])"
+    )
+    parsed = kernel_json(lab, "[[r.name, str(r.minutes)] for r in recipes.parsed]")
+    assert [list(pair) for pair in names] == parsed and len(parsed) == 50
+    heads = view.locator("thead th").all_text_contents()
+    assert heads == ["#", "name", "minutes", "ingredients"]
+    tree = view.locator("tbody tr").first.locator("details.gw-json-tree")
+    tree.locator("summary").click()
+    items = tree.locator("li").all_text_contents()
+    assert items == kernel_json(lab, "recipes.parsed[0].ingredients")
+    assert view.locator(".gw-json-count").text_content() == "50 rows"
+
+
+def test_the_json_button_shows_the_raw_text(lab):
+    view = lab.stream_view(RECIPES)
+    button = view.locator(".gw-json-toggle")
+    button.click()
+    raw = view.locator(".gw-json-raw")
+    assert raw.is_visible() and not view.locator(".gw-json-table").is_visible()
+    assert raw.text_content() == kernel_json(lab, "recipes.text")
+    screenshot_top(lab, view, "raw-light")
+    button.click()
+    assert view.locator(".gw-json-table").is_visible() and not raw.is_visible()
+
+
+def test_values_are_text_and_a_broken_answer_is_one_sentence(lab):
+    lab.wait_status("done", index=EVIL_VIEW)
+    evil = lab.stream_view(EVIL_VIEW)
+    cells = evil.locator("tbody tr").first.locator("td")
+    assert cells.first.text_content() == EVIL
+    evil.locator(".gw-json-tree summary").click()
+    assert evil.locator(".gw-json-tree li").first.text_content() == EVIL
+    assert evil.locator("img").count() == 0
+    assert lab.page.evaluate("() => window.__gwPwned") is None
+
+    broken = lab.wait_status("done", index=BROKEN)
+    sentence = kernel_json(lab, "broken.parse_error")
+    assert sentence.startswith("The answer is not valid JSON") and sentence.endswith(".")
+    assert broken.locator(".gw-notice").text_content() == sentence
+    assert broken.locator("tr.gw-json-bad").count() == 1
+    assert kernel_json(lab, "broken.text") == '[{"name": "Soup", "minutes": }]'
+    broken.scroll_into_view_if_needed()
+    lab.screenshot("broken-light", locator=broken)
+
+
+def test_the_table_reads_in_the_dark_theme(lab):
+    view = lab.stream_view(RECIPES)
+    colours = """view => [
+        getComputedStyle(view.querySelector('.gw-json-table td')).color,
+        getComputedStyle(view.querySelector('.gw-json-table')).backgroundColor,
+        getComputedStyle(view).backgroundColor,
+    ]"""
+    light = view.evaluate(colours)
+    try:
+        lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
+        lab.page.wait_for_function(
+            "before => getComputedStyle(document.querySelector('.gw-json-table td')).color"
+            " !== before",
+            arg=light[0],
+        )
+        dark = view.evaluate(colours)
+        screenshot_top(lab, view, "done-dark")
+        lab.screenshot("broken-dark", locator=lab.stream_view(BROKEN))
+    finally:
+        lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
+        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
+        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
+    assert dark[0] != light[0], "the table's text keeps its light-theme colour"
+    assert dark[2] != light[2], "the view's background keeps its light-theme colour"
