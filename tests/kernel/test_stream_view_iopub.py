@@ -92,3 +92,41 @@ def test_stream_with_a_schema_fills_parsed(kernel):
         "print(type(r.parsed).__name__, isinstance(r.parsed.population, int))"
     )
     assert run.stdout.split() == ["City", "True"]
+
+
+def test_gemini_magic_with_a_schema_streams_a_table_of_fifty_rows(kernel):
+    """``%%gemini --schema VAR`` in a real kernel: the view is told it shows JSON, each row's
+    end rides with the text that completes it, and the payload stays ~ the text once."""
+    kernel.ok(SETUP)
+    kernel.ok(
+        "%load_ext gemini_widgets\n"
+        "import pydantic\n"
+        "class Recipe(pydantic.BaseModel):\n"
+        "    name: str\n"
+        "    minutes: int\n"
+        "    ingredients: list[str]\n"
+        "Recipes = list[Recipe]"
+    )
+    run = kernel.ok("%%gemini --schema Recipes -o recipes\nGive me 50 recipes for dinner.")
+    check = kernel.ok(
+        "import json\nfrom gemini_widgets.json_rows import row_ends\n"
+        "print(json.dumps([len(recipes.parsed), type(recipes.parsed[0]).__name__, "
+        "recipes.parse_error, len(recipes.text.encode()), row_ends(recipes.text)]))"
+    )
+    count, kind, error, text_bytes, ends = json.loads(check.stdout)
+    assert (count, kind, error) == (50, "Recipe", None)
+
+    states = [
+        m["content"]["data"]["state"]
+        for m in run.of_type("comm_msg")
+        if m["content"]["data"].get("method") == "update"
+    ]
+    assert any(s.get("answer_format") == "json" for s in states)
+    customs = [
+        m["content"]["data"]["content"]
+        for m in run.of_type("comm_msg")
+        if m["content"]["data"].get("method") == "custom"
+    ]
+    assert [end for c in customs for end in c.get("rows", [])] == ends and len(ends) == 50
+    custom_bytes = sum(len(json.dumps(c, separators=(",", ":"))) for c in customs)
+    assert custom_bytes <= 1.3 * text_bytes, f"{custom_bytes / text_bytes:.2f}x the text"
