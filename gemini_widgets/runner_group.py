@@ -32,6 +32,8 @@ class RunnerGroup:
     def __init__(self, runs: Sequence[tuple[Runner, StreamRequest]]) -> None:
         self.runs = list(runs)
         self.tasks: list[asyncio.Task[StreamState]] = []
+        self._halted = threading.Event()
+        """Set by ``stop``: a runner whose thread begins after it stops at once."""
 
     @property
     def runners(self) -> list[Runner]:
@@ -43,20 +45,22 @@ class RunnerGroup:
         Kernel -> Interrupt stops them all (what arrived is kept, each view hears its end),
         then propagates."""
         self._refuse_if_busy()
-        relay = _Relay(len(self.runs))
+        self._halted.clear()
+        relay = _Relay()
         sinks = [runner.sink for runner in self.runners]
         failures: list[BaseException] = []
         for runner in self.runners:
-            runner.sink = _RelayedSink(runner.sink, relay.put)
+            runner.sink = _RelayedSink(runner, relay.put, self._halted)
         try:
-            for runner, request in self.runs:
-                threading.Thread(
-                    target=_run_one,
-                    args=(runner, request, relay.put, failures),
-                    name="gemini-compare",
-                    daemon=True,
-                ).start()
             try:
+                for runner, request in self.runs:
+                    threading.Thread(
+                        target=_run_one,
+                        args=(runner, request, relay.put, failures),
+                        name="gemini-compare",
+                        daemon=True,
+                    ).start()
+                    relay.running += 1
                 relay.deliver()
             except KeyboardInterrupt:
                 self.stop()
@@ -77,6 +81,7 @@ class RunnerGroup:
 
     def stop(self) -> None:
         """Stop every answer still streaming; what arrived is kept."""
+        self._halted.set()
         for runner in self.runners:
             runner.stop()
 
@@ -121,11 +126,17 @@ class _RelayedSink:
     """A runner's sink while it runs on a worker thread: each call is queued for the thread
     that relays them, in order."""
 
-    def __init__(self, sink: RunSink, put: Callable[[_Call], None]) -> None:
-        self.sink = sink
+    def __init__(
+        self, runner: Runner, put: Callable[[_Call], None], halted: threading.Event
+    ) -> None:
+        self.sink: RunSink = runner.sink
+        self._runner = runner
         self._put = put
+        self._halted = halted
 
     def on_start(self, state: StreamState, *, background: bool) -> None:
+        if self._halted.is_set():  # stopped before this runner began, which clears its stop
+            self._runner.stop()
         self._put((self.sink.on_start, (state,), {"background": background}))
 
     def on_delta(self, delta: Delta, state: StreamState) -> None:
@@ -157,8 +168,9 @@ def _run_one(
 class _Relay:
     """Sink calls queued by the worker threads, made on the thread that calls ``deliver``."""
 
-    def __init__(self, running: int) -> None:
-        self.running = running
+    def __init__(self) -> None:
+        self.running = 0
+        """Runner threads started and not yet done."""
         self._calls: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
 
     def put(self, call: _Call | None) -> None:
