@@ -204,3 +204,28 @@ def test_labels_are_shown_as_text(lab):
     # Raw HTML that could fetch is escaped in the saved Markdown (safe_markdown.py); a
     # <b> with no attribute, which cannot, is left.
     assert "<img" not in saved["text/markdown"] and "### &lt;img src=x" in saved["text/markdown"]
+
+
+def test_a_dropped_column_continues_on_its_own_and_the_summary_follows(lab):
+    dropped = "offline_server().fail_next(Fault.drop(after=4), model='gemini-2.5-pro')\n" + COMPARE
+    lab.write(SETUP.replace("Pacing(first_chunk=0.0)", "Pacing.instant()"), dropped).open()
+    lab.run_all()
+    lab.wait_status("done", index=0)
+    lab.wait_status("done", index=1)
+    pro = lab.wait_status("error", index=2)
+    finish = lab.page.locator(".gw-compare-summary tbody tr[data-key='finish'] td")
+    expect(finish.nth(2)).to_have_text("error")
+    others = [lab.stream_view(i).locator(".gw-body").text_content() for i in range(2)]
+    cut = pro.locator(".gw-body").text_content()
+
+    pro.locator("button", has_text=re.compile("^Continue$")).click()
+    lab.wait_status("done", index=2)
+    expect(finish.nth(2)).to_have_text("STOP")
+    whole = pro.locator(".gw-body").text_content()
+    assert whole.startswith(cut.rstrip()[:40]) and len(whole) > len(cut)
+    assert [lab.stream_view(i).locator(".gw-body").text_content() for i in range(2)] == others
+    lab.screenshot("continued", locator=lab.page.locator(".gw-compare"))
+    out = lab.kernel_output(
+        "print([s.ok for s in result.values()], result['gemini-2.5-pro'].continuations)"
+    )
+    assert out.split() == ["[True,", "True,", "True]", "1"]
