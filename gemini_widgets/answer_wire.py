@@ -15,6 +15,7 @@ from typing import Any
 from google.genai import types
 
 from .answer_parts import PlacedPart, enum_name, function_error
+from .json_rows import json_fields
 from .stream import StreamState
 
 __all__ = ["annotations_json", "answer_json", "part_json", "parts_json"]
@@ -86,6 +87,7 @@ def answer_json(state: StreamState | None) -> dict[str, Any]:
         "thoughts": state.thoughts,
         "parts": parts_json(state.placed_parts),
         "annotations": annotations_json(state),
+        **json_fields(state.mime_type, state.text),
     }
 
 

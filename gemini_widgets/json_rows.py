@@ -18,7 +18,10 @@ from typing import Any
 
 import pydantic_core
 
-__all__ = ["RowScanner", "partial_value", "row_ends"]
+__all__ = ["JSON_MIME", "RowScanner", "json_fields", "partial_value", "row_ends"]
+
+JSON_MIME = "application/json"
+"""The ``response_mime_type`` of an answer that the views show as a table."""
 
 _IN_STRING = re.compile(r'["\\]')
 _OUTSIDE = re.compile(r"\S")
@@ -116,6 +119,15 @@ def row_ends(text: str) -> list[int]:
     scanner = RowScanner()
     scanner.feed(text)
     return scanner.ends
+
+
+def json_fields(mime_type: str | None, text: str) -> dict[str, Any]:
+    """What a view needs beside a JSON answer's text to show it as a table (``format`` and
+    every ``rows`` end so far), for a snapshot, a reply's start and a chat's turns; nothing
+    for any other answer."""
+    if mime_type != JSON_MIME:
+        return {}
+    return {"format": "json", "rows": row_ends(text)}
 
 
 def partial_value(text: str) -> Any:

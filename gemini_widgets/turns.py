@@ -14,10 +14,11 @@ from typing import Any
 
 from google.genai import types
 
-from .answer_markdown import answer_markdown
+from .answer_markdown import answer_markdown, json_answer_markdown
 from .answer_parts import PlacedPart, has_payload
 from .answer_wire import annotations_json, parts_json
 from .cost import Cost
+from .json_rows import JSON_MIME, json_fields
 from .outcome import final_status, notice_for
 from .stream import StreamState
 
@@ -53,6 +54,8 @@ class Turn:
     usage: types.GenerateContentResponseUsageMetadata | None = field(default=None, repr=False)
     cost: Cost | None = field(default=None, repr=False)
     """The reply's estimated cost when it ended (``StreamState.cost``)."""
+    mime_type: str | None = None
+    """The reply's ``response_mime_type`` (``application/json``: shown as a table)."""
     contents: Any = field(default=None, repr=False)
     """What was sent (text, parts): sent again by ``retry``."""
 
@@ -64,6 +67,7 @@ class Turn:
         self.error = state.error.message if state.error else ""
         self.stats, self.usage, self.cost = state.stats(), state.usage, state.cost
         self.recorded, self.can_continue = recorded, can_continue
+        self.mime_type = state.mime_type
 
     def answer_json(self) -> dict[str, Any]:
         """The reply as ``answer_wire.answer_json`` shapes an answer."""
@@ -87,6 +91,7 @@ class Turn:
             "stats": self.stats,
             "recorded": self.recorded,
             "can_continue": self.can_continue,
+            **json_fields(self.mime_type, self.reply),
         }
 
 
@@ -99,7 +104,10 @@ def conversation_markdown(model: str, turns: Sequence[Turn]) -> str:
         if turn.status != "streaming" and (
             turn.reply or turn.parts or turn.stats or turn.notice or turn.error
         ):
-            reply = answer_markdown(turn.answer_json())
+            if turn.mime_type == JSON_MIME and not turn.parts:
+                reply = json_answer_markdown(turn.reply)
+            else:
+                reply = answer_markdown(turn.answer_json())
             lines += ["**Gemini:**", "", reply, ""]
             lines += [f"> {note}\n" for note in (turn.notice, turn.error) if note]
     return "\n".join(lines)

@@ -16,6 +16,7 @@ import traitlets
 from anywidget.experimental import command
 
 from ..answer_wire import answer_json
+from ..json_rows import JSON_MIME
 from ..retry import RetryNotice
 from ..stream import Delta, StreamState
 from .assets import RendererAssets, shared_assets
@@ -81,7 +82,7 @@ class ChatView(StaticFallback, anywidget.AnyWidget):
 
     def on_start(self, state: StreamState, *, background: bool) -> None:
         """A reply begins streaming; a continued one starts with its text so far."""
-        self._deltas.resume(state)
+        self._deltas.resume(state, rows=state.mime_type == JSON_MIME)
         self.background = background
         self.send({"type": "reply_start", **answer_json(state)})
 

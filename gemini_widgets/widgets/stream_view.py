@@ -24,7 +24,7 @@ from anywidget.experimental import command
 from ..answer_markdown import answer_markdown, json_answer_markdown
 from ..answer_wire import answer_json
 from ..consume import AsyncStream, SyncStream
-from ..json_rows import row_ends
+from ..json_rows import JSON_MIME
 from ..outcome import final_status, notice_for
 from ..retry import RetryNotice
 from ..runner import ContinueRefused, Runner
@@ -36,7 +36,6 @@ from .fallback import StaticFallback
 __all__ = ["StreamActions", "StreamView"]
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-JSON_MIME = "application/json"
 
 
 class StreamActions(Protocol):
@@ -186,10 +185,7 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
     def _snapshot(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
         state = self.state
         stats = state.stats() if state is not None else {}
-        reply = {**answer_json(state), "stats": stats}
-        if state is not None and state.mime_type == JSON_MIME:
-            reply["rows"] = row_ends(state.text)
-        return reply, []
+        return {**answer_json(state), "stats": stats}, []
 
     @command
     def _continue_command(

@@ -66,7 +66,19 @@ async function render({ model, el: root, experimental }) {
   hint.hidden = true;
   root.append(header, messages, chips, composer, hint);
 
-  const { AnswerBody, IncrementalRenderer } = await loadRenderer(model);
+  const { AnswerBody, IncrementalRenderer, JsonTable } = await loadRenderer(model);
+  // A reply asked for as JSON (`format: 'json'`) is a table whose rows appear as they
+  // complete, as in a StreamView; any other is rendered Markdown with its parts.
+  const answerFor = (body, format) => {
+    const json = format === 'json';
+    const made = json ? new JsonTable(body) : new AnswerBody(body, { decorate: addCopyButtons });
+    made.json = json;
+    return made;
+  };
+  const resetAnswer = (answer, text, parts, annotations, rows) => {
+    if (answer.json) answer.reset(text, rows ?? []);
+    else answer.reset(text, parts, annotations);
+  };
   const rendered = []; // [{key, node}] per finished turn, reused while unchanged
   let live = null; // the reply being streamed: {node, body, stats, streamed, answer, thinking}
   let frame = 0;
@@ -110,8 +122,8 @@ async function render({ model, el: root, experimental }) {
         thoughts.node.hidden = false;
         node.prepend(thoughts.node);
       }
-      const answer = new AnswerBody(body, { decorate: addCopyButtons });
-      answer.reset(turn.reply, turn.parts || [], turn.annotations ?? null);
+      const answer = answerFor(body, turn.format);
+      resetAnswer(answer, turn.reply, turn.parts || [], turn.annotations ?? null, turn.rows);
       answer.setStatus(turn.status);
       answer.render();
       node.classList.remove('gw-unrendered');
@@ -204,7 +216,7 @@ async function render({ model, el: root, experimental }) {
   }
 
   /** A bubble for the reply being streamed; a continued reply starts with what it has. */
-  function startLive(text = '', thoughts = '', parts = [], annotations = null) {
+  function startLive(text = '', thoughts = '', parts = [], annotations = null, format = null, rows = []) {
     if (live) endLive();
     const node = el('div', 'gw-message gw-model');
     node.dataset.status = 'streaming';
@@ -216,11 +228,11 @@ async function render({ model, el: root, experimental }) {
     live = {
       node, body, stats, thoughts: thinking.node,
       streamed: new StreamedText(),
-      answer: new AnswerBody(body, { decorate: addCopyButtons }),
+      answer: answerFor(body, format),
       thinking: new IncrementalRenderer(thinking.body),
     };
-    live.streamed.reset(text, thoughts, parts, annotations);
-    live.answer.reset(text, parts, annotations);
+    live.streamed.reset(text, thoughts, parts, annotations, rows);
+    resetAnswer(live.answer, text, parts, annotations, rows);
     live.answer.setStatus('streaming');
     live.thinking.reset(thoughts);
     if (text || thoughts || parts.length || annotations) scheduleRender();
@@ -258,8 +270,12 @@ async function render({ model, el: root, experimental }) {
       buffered.push(message);
       resync();
     } else {
-      if (added.text || added.parts.length) live.answer.append(added.text, added.parts);
-      if ('annotations' in added) live.answer.annotate(added.annotations);
+      if (live.answer.json) {
+        if (added.text || added.rows.length) live.answer.append(added.text, added.rows);
+      } else {
+        if (added.text || added.parts.length) live.answer.append(added.text, added.parts);
+        if ('annotations' in added) live.answer.annotate(added.annotations);
+      }
       if (added.thoughts) live.thinking.append(added.thoughts);
       scheduleRender();
     }
@@ -274,8 +290,9 @@ async function render({ model, el: root, experimental }) {
       if (!live) return;
       const parts = snapshot.parts ?? [];
       const annotations = snapshot.annotations ?? null;
-      live.streamed.reset(snapshot.text, snapshot.thoughts, parts, annotations);
-      live.answer.reset(snapshot.text, parts, annotations);
+      if ((snapshot.format === 'json') !== live.answer.json) live.answer = answerFor(live.body, snapshot.format);
+      live.streamed.reset(snapshot.text, snapshot.thoughts, parts, annotations, snapshot.rows ?? []);
+      resetAnswer(live.answer, snapshot.text, parts, annotations, snapshot.rows);
       live.thinking.reset(snapshot.thoughts);
       const waiting = buffered;
       buffered = [];
@@ -358,7 +375,10 @@ async function render({ model, el: root, experimental }) {
 
   model.on('msg:custom', (message) => {
     if (message.type === 'reply_start') {
-      startLive(message.text, message.thoughts, message.parts ?? [], message.annotations ?? null);
+      startLive(
+        message.text, message.thoughts, message.parts ?? [], message.annotations ?? null,
+        message.format ?? null, message.rows ?? [],
+      );
     } else if (message.type === 'retry') {
       if (!live) startLive();
       live.stopCountdown?.();

@@ -228,3 +228,43 @@ test('StreamView with a JSON answer: deltas with rows, then a reload from the sn
   assert.equal(again.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length, 6);
   assert.equal(again.querySelector('.gw-json-count').textContent, '6 rows');
 });
+
+test('ChatView: a JSON turn is a table; the live JSON reply grows row by row', async () => {
+  const { default: chatView } = await import('../src/chat.js');
+  const done = jsonList(recipes.slice(0, 3));
+  const traits = {
+    _renderer: 'IPY_MODEL_r', model_name: 'gemini-x', backend: '', busy: false, background: true,
+    cost: null,
+    turns: [{
+      message: 'Three dinners', attachments: [], reply: done.text, thoughts: '', parts: [],
+      annotations: null, status: 'done', notice: '', error: '', stats: {}, recorded: true,
+      can_continue: false, format: 'json', rows: done.ends,
+    }],
+  };
+  const listeners = new Map();
+  const model = {
+    get: (name) => traits[name],
+    on: (event, f) => listeners.set(event, [...(listeners.get(event) || []), f]),
+    widget_manager: { get_model: async () => ({ get: (name) => ({ version: 'sources' })[name] }) },
+  };
+  const emit = (event, ...args) => (listeners.get(event) || []).forEach((f) => f(...args));
+  const root = document.createElement('div');
+  await chatView.render({ model, el: root, experimental: { invoke: async () => [{}] } });
+  const turnRows = root.querySelectorAll('.gw-message.gw-model tr.gw-json-row');
+  assert.deepEqual([...turnRows].map((tr) => tr.cells[1].textContent), recipes.slice(0, 3).map((r) => r.name));
+
+  const next = jsonList(recipes.slice(3, 7));
+  traits.busy = true;
+  emit('change:busy');
+  emit('msg:custom', { type: 'reply_start', text: '', thoughts: '', parts: [], annotations: null, format: 'json', rows: [] });
+  const cut = next.text.indexOf('Dish 5');
+  const half = codePoints(next.text.slice(0, cut));
+  emit('msg:custom', { type: 'delta', at: 0, text: next.text.slice(0, cut), rows: next.ends.filter((e) => e <= half) });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  const live = root.querySelector('.gw-message.gw-model[data-status="streaming"]');
+  assert.equal(live.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length, 2);
+  assert.equal(live.querySelectorAll('tr.gw-json-open').length, 1);
+  emit('msg:custom', { type: 'delta', at: half, text: next.text.slice(cut), rows: next.ends.filter((e) => e > half) });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(live.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length, 4);
+});

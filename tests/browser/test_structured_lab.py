@@ -20,7 +20,7 @@ EVIL = '<img src=x onerror="window.__gwPwned=1">'
 SETUP = (
     "import json\n"
     "from pydantic import BaseModel\n"
-    "from gemini_widgets import stream\n"
+    "from gemini_widgets import Chat, stream\n"
     "from gemini_widgets.client import offline_server\n"
     "from gemini_widgets.offline import Pacing\n"
     "# Twice Gemini's pace: long enough to watch the rows arrive.\n"
@@ -45,6 +45,8 @@ CELLS = [
     SETUP,
     'recipes = stream("Give me 50 recipes for a weeknight dinner.", schema=list[Recipe])',
     SCRIPTED,
+    "chat = Chat(schema=list[Recipe])\nchat",
+    'reply = chat.send("List 4 dinners")',
 ]
 RECIPES, EVIL_VIEW, BROKEN = range(3)
 
@@ -187,6 +189,18 @@ def test_values_are_text_and_a_broken_answer_is_one_sentence(lab):
     lab.screenshot("broken-light", locator=broken)
 
 
+def test_a_chat_with_a_schema_shows_its_reply_as_a_table(lab):
+    lab.wait_until_cells_ran()
+    chat = lab.page.locator(".gw-chat")
+    reply = chat.locator(".gw-message.gw-model").last
+    rows = reply.locator("tr.gw-json-row")
+    assert rows.count() == 4
+    names = rows.evaluate_all("rows => rows.map((tr) => tr.cells[1].textContent)")
+    assert names == kernel_json(lab, "[r.name for r in reply.parsed]")
+    chat.scroll_into_view_if_needed()
+    lab.screenshot("chat-light", locator=chat)
+
+
 def test_the_table_reads_in_the_dark_theme(lab):
     view = lab.stream_view(RECIPES)
     colours = """view => [
@@ -207,6 +221,7 @@ def test_the_table_reads_in_the_dark_theme(lab):
         dark = view.evaluate(colours)
         screenshot_top(lab, view, "done-dark")
         lab.screenshot("broken-dark", locator=lab.stream_view(BROKEN))
+        lab.screenshot("chat-dark", locator=lab.page.locator(".gw-chat"))
     finally:
         lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
         lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")

@@ -214,11 +214,18 @@ def test_a_chat_with_a_schema_parses_each_reply(client, server, model):
     from gemini_widgets.chat import Chat
 
     chat = Chat(model, client=client, key=None, schema=list[Dish])
+    sent = recording(chat.view)
     first = chat.send("List 3 dinners")
+    start = next(m for m in sent if m.get("type") == "reply_start")
+    assert start["format"] == "json" and start["rows"] == []
+    noted = [end for m in sent if m.get("type") == "delta" for end in m.get("rows", [])]
+    assert noted == row_ends(first.text) and len(noted) == 3
+    assert chat.view.turns[-1]["format"] == "json" and chat.view.turns[-1]["rows"] == noted
     second = chat.send("And 2 more")
     assert [len(first.parsed), len(second.parsed)] == [3, 2]
     assert all(isinstance(d, Dish) for d in first.parsed + second.parsed)
     assert server.requests[-1].body["generationConfig"]["responseSchema"]["type"] == "ARRAY"
+    assert "```json\n" + second.text.strip() + "\n```" in chat.to_markdown()
 
 
 def test_partial_reads_the_answer_so_far(client, server, model):
