@@ -70,8 +70,8 @@ def stream_answers(nb: nbformat.NotebookNode) -> list[tuple[int, str, str]]:
     return answers
 
 
-def test_there_are_twelve_tutorials() -> None:
-    assert [p.name[:3] for p in NOTEBOOKS] == [f"{n:02}_" for n in range(1, 13)]
+def test_there_are_thirteen_tutorials() -> None:
+    assert [p.name[:3] for p in NOTEBOOKS] == [f"{n:02}_" for n in range(1, 14)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
