@@ -70,6 +70,16 @@ def stream_answers(nb: nbformat.NotebookNode) -> list[tuple[int, str, str]]:
     return answers
 
 
+def compare_outputs(nb: nbformat.NotebookNode) -> list[tuple[int, str, str]]:
+    """(cell index, the view's text/plain, its Markdown) of every CompareView."""
+    return [
+        (index, output["data"]["text/plain"], output["data"].get("text/markdown", ""))
+        for index, cell in enumerate(nb.cells)
+        for output in cell.get("outputs", [])
+        if output.get("data", {}).get("text/plain", "").startswith("<CompareView ")
+    ]
+
+
 def test_there_are_thirteen_tutorials() -> None:
     assert [p.name[:3] for p in NOTEBOOKS] == [f"{n:02}_" for n in range(1, 14)]
 
@@ -96,6 +106,25 @@ def test_every_streamed_answer_is_in_the_html(path: Path) -> None:
         line = plain_line(markdown)
         assert line, f"cell {index}: no plain line to look for in {markdown[:80]!r}"
         assert " ".join(line.split()) in text, f"cell {index}: {line!r} is not in the HTML"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_compare_is_in_the_html(path: Path) -> None:
+    """Each compare's answers under their labels, and its summary, are in the HTML."""
+    nb = nbformat.read(path, as_version=4)
+    text = visible_text(HTMLExporter().from_notebook_node(nb)[0])
+    for index, shown, markdown in compare_outputs(nb):
+        assert markdown, f"cell {index}: the saved compare lacks its Markdown ({shown})"
+        *answers, summary = markdown.split("\n\n---\n\n")
+        assert len(answers) >= 2, f"cell {index}: fewer than two answers in {shown}"
+        for answer in answers:
+            label, _, body = answer.partition("\n\n")
+            assert label.startswith("### "), f"cell {index}: {label!r} is not a label"
+            assert " ".join(label[4:].split()) in text, f"cell {index}: no label {label!r}"
+            line = plain_line(body)
+            assert line and " ".join(line.split()) in text, f"cell {index}: {line!r} not shown"
+        assert "Summary (★ the best of each row)" in text, f"cell {index}: no summary"
+        assert "estimated cost" in summary and "estimated cost" in text
 
 
 def test_the_html_shows_no_widget_placeholder_instead_of_an_answer() -> None:
