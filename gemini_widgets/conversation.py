@@ -95,7 +95,7 @@ class Conversation:
 
     @property
     def stoppable_now(self) -> bool:
-        return self.task is not None and not self.task.done()
+        return self.runner.stoppable_now
 
     def reconfigure(
         self,

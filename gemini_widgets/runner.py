@@ -142,8 +142,10 @@ class Runner:
 
     @property
     def stoppable_now(self) -> bool:
-        """A task is streaming, so a stop acts at once (a blocking cell needs Interrupt)."""
-        return self._task is not None and not self._task.done()
+        """An answer is being read, so a stop acts at its next check: a task's, or a blocking
+        read's when the stop comes from another thread (the kernel reads no widget message
+        while a cell blocks: there the Stop button interrupts the kernel)."""
+        return self.busy
 
     # ---- StreamSink: what the loops report, passed on -----------------------------------
 

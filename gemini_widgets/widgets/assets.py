@@ -4,7 +4,8 @@ anywidget sends a widget's ESM and CSS with every instance: for a renderer bundl
 hundred KB, twenty answers in a notebook would cost twenty copies over iopub. So each view
 carries only a small glue module and a reference to one shared, never-displayed
 ``RendererAssets`` widget; the browser imports the bundle from it once and caches the
-module by version.
+module by version. A page that cannot reach that widget (each output in a frame of its own,
+as in Colab) asks the view for the bundle instead (``_renderer_bundle``).
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import ipywidgets
 import traitlets
+from anywidget.experimental import command
 
-__all__ = ["RendererAssets", "shared_assets"]
+__all__ = ["RendererAssets", "RendersMarkdown", "shared_assets"]
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -50,3 +53,19 @@ def shared_assets() -> RendererAssets:
         source, css, version = _bundle()
         _shared = RendererAssets(source=source, css=css, version=version)
     return _shared
+
+
+class RendersMarkdown(traitlets.HasTraits):
+    """A view that renders answers: it refers to the kernel's shared bundle, and hands the
+    bundle over itself to a page that cannot reach the shared widget."""
+
+    _renderer = traitlets.Instance(RendererAssets).tag(sync=True, **ipywidgets.widget_serialization)
+
+    @traitlets.default("_renderer")
+    def _shared_renderer(self) -> RendererAssets:
+        return shared_assets()
+
+    @command
+    def _renderer_bundle(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, str], list]:
+        source, css, version = _bundle()
+        return {"version": version, "source": source, "css": css}, []

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import anywidget
-import ipywidgets
 import traitlets
 from anywidget.experimental import command
 
@@ -19,7 +18,7 @@ from ..answer_wire import answer_json
 from ..json_rows import JSON_MIME
 from ..retry import RetryNotice
 from ..stream import Delta, StreamState
-from .assets import RendererAssets, shared_assets
+from .assets import RendersMarkdown
 from .deltas import DeltaSender
 from .fallback import StaticFallback
 
@@ -46,7 +45,7 @@ class ChatActions(Protocol):
     def streaming_answer(self) -> StreamState | None: ...
 
 
-class ChatView(StaticFallback, anywidget.AnyWidget):
+class ChatView(StaticFallback, RendersMarkdown, anywidget.AnyWidget):
     _esm = STATIC / "chat.js"
     _css = STATIC / "chat.css"
 
@@ -61,10 +60,9 @@ class ChatView(StaticFallback, anywidget.AnyWidget):
     notice = traitlets.Unicode("").tag(sync=True)
     cost = traitlets.Float(None, allow_none=True).tag(sync=True)
     """The conversation's estimated USD so far; None when unknown (docs/cost.md)."""
-    _renderer = traitlets.Instance(RendererAssets).tag(sync=True, **ipywidgets.widget_serialization)
 
     def __init__(self, actions: ChatActions, **kwargs: Any) -> None:
-        super().__init__(_renderer=shared_assets(), **kwargs)
+        super().__init__(**kwargs)
         self._actions = actions
         self._deltas = DeltaSender(self)
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import anywidget
-import ipywidgets
 import traitlets
 from anywidget.experimental import command
 
@@ -29,7 +28,7 @@ from ..outcome import final_status, notice_for
 from ..retry import RetryNotice
 from ..runner import ContinueRefused, Runner
 from ..stream import Delta, StreamState
-from .assets import RendererAssets, shared_assets
+from .assets import RendersMarkdown
 from .deltas import DeltaSender
 from .fallback import StaticFallback
 
@@ -50,7 +49,7 @@ class StreamActions(Protocol):
     def start_continuation(self) -> asyncio.Task[StreamState]: ...
 
 
-class StreamView(StaticFallback, anywidget.AnyWidget):
+class StreamView(StaticFallback, RendersMarkdown, anywidget.AnyWidget):
     """A live, rendered view of one streamed Gemini answer.
 
     It shows what its ``actions`` (a ``Runner``) stream into it, and passes the browser's
@@ -83,7 +82,6 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
     _key = traitlets.Unicode().tag(sync=True)
     """A stable id for the browser's per-widget text store (anywidget's model proxies are
     new objects for every view, so they cannot be the key)."""
-    _renderer = traitlets.Instance(RendererAssets).tag(sync=True, **ipywidgets.widget_serialization)
 
     @traitlets.default("_key")
     def _new_key(self) -> str:
@@ -97,7 +95,7 @@ class StreamView(StaticFallback, anywidget.AnyWidget):
         actions: StreamActions | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(model_name=model, backend=backend, _renderer=shared_assets(), **kwargs)
+        super().__init__(model_name=model, backend=backend, **kwargs)
         self.actions: StreamActions = actions or Runner(self, model=model or None)
         """Runs the answer shown here (Stop and Continue go to it)."""
         self.state: StreamState | None = None

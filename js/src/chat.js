@@ -12,7 +12,7 @@
 
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { addCopyButtons, el, formatCost, formatStats, showRetry, thoughtsPanel } from './view_parts.js';
+import { addCopyButtons, el, formatCost, formatStats, showRetry, stopAnswer, thoughtsPanel } from './view_parts.js';
 
 // New text a frame takes in (as in stream_view.js): a reply resumed whole fills in over frames.
 const FRAME_CHARS = 16 * 1024;
@@ -20,13 +20,6 @@ const FRAME_CHARS = 16 * 1024;
 const STOP_HINT =
   'This reply streams inside a running cell, so the kernel cannot read the click: use ' +
   'Kernel → Interrupt (■). The partial reply is kept.';
-
-async function interruptKernel(model) {
-  const kernel = model.widget_manager?.kernel;
-  if (!kernel || typeof kernel.interrupt !== 'function') return false;
-  await kernel.interrupt();
-  return true;
-}
 
 function download(name, text) {
   const link = el('a');
@@ -66,7 +59,7 @@ async function render({ model, el: root, experimental }) {
   hint.hidden = true;
   root.append(header, messages, chips, composer, hint);
 
-  const { AnswerBody, IncrementalRenderer, JsonTable } = await loadRenderer(model);
+  const { AnswerBody, IncrementalRenderer, JsonTable } = await loadRenderer(model, experimental);
   // A reply asked for as JSON (`format: 'json'`) is a table whose rows appear as they
   // complete, as in a StreamView; any other is rendered Markdown with its parts.
   const answerFor = (body, format) => {
@@ -80,6 +73,25 @@ async function render({ model, el: root, experimental }) {
     else answer.reset(text, parts, annotations);
   };
   const rendered = []; // [{key, node}] per finished turn, reused while unchanged
+
+  // The log follows the conversation's end until the reader scrolls away from it (wheel,
+  // touch, keys, the scrollbar), and again once they scroll back to the end. Told by what
+  // the reader did, not by scroll events: replacing the live reply by its finished turn
+  // moves scrollTop too.
+  let following = true;
+  const nearEnd = () => messages.scrollHeight - messages.scrollTop - messages.clientHeight < 48;
+  const toEnd = () => (messages.scrollTop = messages.scrollHeight);
+  const readerScrolled = () => requestAnimationFrame(() => (following = nearEnd()));
+  for (const event of ['wheel', 'touchmove', 'keyup', 'pointerup']) {
+    messages.addEventListener(event, readerScrolled, { passive: true });
+  }
+  // A message's height settles after it is written (rendered sections off screen are laid out
+  // when they come into view): follow each size change, not only each write.
+  const pinned = typeof ResizeObserver === 'function'
+    ? new ResizeObserver(() => following && toEnd())
+    : null;
+  const watch = (nodes) => nodes.forEach((node) => pinned?.observe(node));
+
   let live = null; // the reply being streamed: {node, body, stats, streamed, answer, thinking}
   let frame = 0;
   let buffered = [];
@@ -179,6 +191,7 @@ async function render({ model, el: root, experimental }) {
 
   function showTurns() {
     const turns = model.get('turns') || [];
+    if (turns.length > rendered.length) following = true; // a new message: go to it
     const fills = [];
     turns.forEach((turn, index) => {
       const isLast = index === turns.length - 1;
@@ -196,6 +209,7 @@ async function render({ model, el: root, experimental }) {
       } else {
         for (const node of made.nodes) messages.insertBefore(node, live ? live.node : null);
       }
+      watch(made.nodes);
       const fresh = { key, nodes: made.nodes, reply: made.reply, fill: made.fill, actions: null };
       rendered[index] = fresh;
       showActions(fresh, turn, isLast);
@@ -213,6 +227,7 @@ async function render({ model, el: root, experimental }) {
     for (const entry of fills.splice(-SHOWN_AT_ONCE)) run(entry)();
     unfilled.push(...fills.map(run));
     fillWhenIdle();
+    if (following) toEnd();
   }
 
   /** A bubble for the reply being streamed; a continued reply starts with what it has. */
@@ -225,6 +240,8 @@ async function render({ model, el: root, experimental }) {
     const stats = el('div', 'gw-turn-stats', 'waiting…');
     node.append(thinking.node, body, stats);
     messages.append(node);
+    watch([node]);
+    if (following) toEnd();
     live = {
       node, body, stats, thoughts: thinking.node,
       streamed: new StreamedText(),
@@ -242,6 +259,7 @@ async function render({ model, el: root, experimental }) {
     if (live) {
       live.stopCountdown?.();
       live.node.remove();
+      if (following) toEnd();
     }
     live = null;
     buffered = [];
@@ -256,7 +274,7 @@ async function render({ model, el: root, experimental }) {
       if (live.thinking.render({ maxChars: FRAME_CHARS })) live.thoughts.hidden = live.streamed.thoughts.length === 0;
       if (live.latestStats) live.stats.textContent = formatStats(live.latestStats, '');
       live.latestStats = null;
-      messages.scrollTop = messages.scrollHeight;
+      if (following) toEnd();
       if (live.answer.pending || live.thinking.pending) scheduleRender();
     });
   }
@@ -359,8 +377,10 @@ async function render({ model, el: root, experimental }) {
   });
   send.addEventListener('click', async () => {
     if (!model.get('busy')) return submit();
-    if (model.get('background')) return act('_act', { action: 'stop' });
-    if (!(await interruptKernel(model))) say(STOP_HINT);
+    const how = await stopAnswer({
+      experimental, model, command: '_act', payload: { action: 'stop' }, background: model.get('background'),
+    });
+    if (how === 'hint') say(STOP_HINT);
   });
   attach.addEventListener('click', () => files.click());
   files.addEventListener('change', () => {
@@ -398,10 +418,11 @@ async function render({ model, el: root, experimental }) {
   showTurns();
   showState();
   if (model.get('busy')) resync(); // opened mid-reply (a reload): fetch the text so far
-  messages.scrollTop = messages.scrollHeight;
+  toEnd();
 
   return () => {
     if (frame) cancelAnimationFrame(frame);
+    pinned?.disconnect();
     if (idle) (globalThis.cancelIdleCallback ?? clearTimeout)(idle);
   };
 }

@@ -15,7 +15,7 @@
 
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { addCopyButtons, el, formatStats, showRetry, thoughtsPanel } from './view_parts.js';
+import { addCopyButtons, el, formatStats, showRetry, stopAnswer, thoughtsPanel } from './view_parts.js';
 
 // Keyed by the widget's `_key` trait, not by the model object: anywidget hands
 // `initialize` and each `render` a fresh proxy of the model, so the proxy is no identity.
@@ -133,14 +133,6 @@ function storeFor(model, experimental) {
   return store;
 }
 
-/** Interrupt the kernel this view talks to, where the front end lets a widget reach it. */
-async function interruptKernel(model) {
-  const kernel = model.widget_manager?.kernel;
-  if (!kernel || typeof kernel.interrupt !== 'function') return false;
-  await kernel.interrupt();
-  return true;
-}
-
 function initialize({ model, experimental }) {
   storeFor(model, experimental);
 }
@@ -248,22 +240,14 @@ async function render({ model, el: root, experimental }) {
 
   stop.addEventListener('click', async () => {
     stop.disabled = true;
-    try {
-      if (model.get('background')) {
-        // A stream running as a task: the kernel is free to read the click.
-        await experimental.invoke('_stop_command', {}, { signal: AbortSignal.timeout(2000) });
-      } else if (!(await interruptKernel(model))) {
-        // This view's own cell blocks the kernel, which reads no comm message until the
-        // cell ends; Kernel -> Interrupt is what it honours.
-        hint.textContent = STOP_HINT;
-        hint.hidden = false;
-      }
-    } catch {
+    const how = await stopAnswer({
+      experimental, model, command: '_stop_command', background: model.get('background'),
+    });
+    if (how === 'hint') {
       hint.textContent = STOP_HINT;
       hint.hidden = false;
-    } finally {
-      stop.disabled = false;
     }
+    stop.disabled = false;
   });
 
   proceed.addEventListener('click', async () => {
@@ -285,7 +269,7 @@ async function render({ model, el: root, experimental }) {
     }
   });
 
-  const { AnswerBody, IncrementalRenderer, JsonTable } = await loadRenderer(model);
+  const { AnswerBody, IncrementalRenderer, JsonTable } = await loadRenderer(model, experimental);
   // A JSON answer (answer_format 'json') is a table whose rows appear as they complete.
   const makeAnswer = () => {
     const json = model.get('answer_format') === 'json';

@@ -94,3 +94,36 @@ export function showRetry(node, retry) {
   const timer = setInterval(tick, 250);
   return () => clearInterval(timer);
 }
+
+/** How long Stop waits for the kernel to answer its message before trying an interrupt. */
+export const STOP_PATIENCE_MS = 2000;
+
+/**
+ * Stop an answer, with as little of the front end as each case allows:
+ * - a stream running as a task (`background`): a message to the kernel, which is free to
+ *   read it (anywidget's documented `experimental.invoke`; no kernel handle needed);
+ * - a stream in a running cell: the kernel reads no widget message until the cell ends
+ *   (widget comms are not sent on a kernel subshell), so interrupt it where the front end
+ *   lets a widget reach its kernel (ipywidgets' manager: JupyterLab, Notebook 7, Voilà);
+ * - else (or if the message went unanswered and there is no handle) nothing a widget can
+ *   do: 'hint', and the view says how to stop.
+ * Returns 'stopped', 'interrupted' or 'hint'.
+ */
+export async function stopAnswer({ experimental, model, command, payload = {}, background }) {
+  if (background) {
+    try {
+      await experimental.invoke(command, payload, { signal: AbortSignal.timeout(STOP_PATIENCE_MS) });
+      return 'stopped';
+    } catch {
+      // The kernel is busy after all (a cell started meanwhile): an interrupt may reach it.
+    }
+  }
+  const kernel = model.widget_manager?.kernel;
+  if (!kernel || typeof kernel.interrupt !== 'function') return 'hint';
+  try {
+    await kernel.interrupt();
+    return 'interrupted';
+  } catch {
+    return 'hint';
+  }
+}

@@ -11,6 +11,7 @@ globalThis.cancelAnimationFrame = (id) => clearTimeout(id);
 (globalThis.__geminiWidgetsRenderers ??= new Map()).set('sources', import('../src/render.js'));
 const { default: streamView } = await import('../src/stream_view.js');
 const { default: chatView } = await import('../src/chat.js');
+const { stopAnswer, STOP_PATIENCE_MS } = await import('../src/view_parts.js');
 
 /** An anywidget model: traits, change events, custom messages, and `_snapshot` replies. */
 function fakeWidget(traits, snapshot = () => ({ text: '', thoughts: '', parts: [], annotations: null })) {
@@ -29,6 +30,7 @@ function fakeWidget(traits, snapshot = () => ({ text: '', thoughts: '', parts: [
     experimental: {
       invoke: async (name) => {
         asked.push(name);
+        if (name === '_renderer_bundle') return [{ version: 'sources', source: '', css: '' }];
         return [name === '_snapshot' ? snapshot() : {}];
       },
     },
@@ -115,6 +117,81 @@ test('StreamView: an unanswered call reads "not called" once the answer is done'
   widget.set('status', 'done');
   await frames();
   assert.equal(card.dataset.state, 'not-called');
+});
+
+test('StreamView: a page that cannot reach the shared renderer asks its view for the bundle', async () => {
+  const widget = streamWidget('idle');
+  widget.model.widget_manager = { get_model: async () => { throw new Error('model not found'); } };
+  streamView.initialize(widget);
+  await streamView.render(widget);
+  assert.deepEqual(widget.asked, ['_renderer_bundle']);
+  widget.set('status', 'streaming');
+  widget.send({ type: 'delta', at: 0, text: 'Rendered **here**.' });
+  await frames();
+  assert.equal(widget.el.querySelector('.gw-body strong').textContent, 'here');
+  const bare = streamWidget('idle'); // no widget manager at all (not every host has one)
+  delete bare.model.widget_manager;
+  await streamView.render(bare);
+  assert.deepEqual(bare.asked, ['_renderer_bundle']);
+});
+
+/** A kernel busy with the streaming cell: a command is never answered, only given up on. */
+const busyKernel = {
+  invoke: (name, payload, { signal }) => new Promise((resolve, reject) => {
+    const alive = setTimeout(() => {}, 60_000); // AbortSignal.timeout's timer keeps no loop alive
+    signal.addEventListener('abort', () => {
+      clearTimeout(alive);
+      reject(signal.reason);
+    });
+  }),
+};
+
+test('Stop: a background stream by message, no kernel handle needed; a running cell by interrupt', async () => {
+  const asked = [];
+  const reading = { invoke: async (name, payload) => asked.push([name, payload]) && [{}] };
+  let interrupts = 0;
+  const withHandle = { widget_manager: { kernel: { interrupt: async () => (interrupts += 1) } } };
+  const args = { command: '_act', payload: { action: 'stop' } };
+  // A task in the kernel, no kernel handle at all (as in VS Code, Colab, marimo): a message.
+  assert.equal(await stopAnswer({ experimental: reading, model: {}, background: true, ...args }), 'stopped');
+  assert.deepEqual(asked, [['_act', { action: 'stop' }]]);
+  assert.equal(await stopAnswer({ experimental: reading, model: withHandle, background: true, ...args }), 'stopped');
+  assert.equal(interrupts, 0, 'a kernel that reads the message is not interrupted');
+  // A running cell reads no message: interrupt where the page gives a handle, else a hint.
+  assert.equal(await stopAnswer({ experimental: reading, model: withHandle, background: false, ...args }), 'interrupted');
+  assert.equal(asked.length, 2, 'no message that would only be read when the cell ends');
+  assert.equal(await stopAnswer({ experimental: busyKernel, model: {}, background: false, ...args }), 'hint');
+  const failing = { widget_manager: { kernel: { interrupt: async () => { throw new Error('gone'); } } } };
+  assert.equal(await stopAnswer({ experimental: busyKernel, model: failing, background: false, ...args }), 'hint');
+  // A background flag that went stale (a cell started meanwhile): the message times out first.
+  const started = Date.now();
+  assert.equal(await stopAnswer({ experimental: busyKernel, model: withHandle, background: true, ...args }), 'interrupted');
+  assert.ok(Date.now() - started >= STOP_PATIENCE_MS - 50, 'the message had its chance first');
+});
+
+test('StreamView: Stop on a background stream with no kernel handle sends the stop message', async () => {
+  const widget = streamWidget('streaming');
+  widget.set('background', true);
+  streamView.initialize(widget);
+  await streamView.render(widget);
+  const stop = widget.el.querySelector('.gw-stop');
+  assert.equal(stop.hidden, false);
+  stop.click();
+  await frames();
+  assert.deepEqual(widget.asked.filter((name) => name !== '_snapshot'), ['_stop_command']);
+  assert.equal(widget.el.querySelector('.gw-hint').hidden, true);
+});
+
+test('StreamView: Stop on a running cell with no kernel handle says how to stop', async () => {
+  const widget = streamWidget('streaming');
+  streamView.initialize(widget);
+  await streamView.render(widget);
+  widget.el.querySelector('.gw-stop').click();
+  await frames();
+  assert.deepEqual(widget.asked.filter((name) => name !== '_snapshot'), []);
+  const hint = widget.el.querySelector('.gw-hint');
+  assert.equal(hint.hidden, false);
+  assert.match(hint.textContent, /Kernel → Interrupt/);
 });
 
 const turn = (fields) => ({

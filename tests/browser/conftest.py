@@ -362,6 +362,11 @@ class Notebook:
         )
         return self.stream_view(index).locator(".gw-body").text_content()
 
+    def give_widgets_no_kernel_handle(self, hidden: bool = True) -> None:
+        """Make the page what VS Code, Colab or marimo are to a widget: one that cannot
+        interrupt the kernel (its connection's ``interrupt`` shadowed; ``False`` restores it)."""
+        self.page.evaluate(_KERNEL_HANDLE_JS, [self.path.name, hidden])
+
     def kernel_output(self, code: str) -> str:
         """Run ``code`` in this notebook's kernel, out of band (no cell), and return its
         stdout; an exception raises here with the kernel's traceback."""
@@ -433,6 +438,13 @@ _KERNEL_EXECUTE_JS = f"""async ([name, code]) => {{
 }}"""
 
 
+_KERNEL_HANDLE_JS = f"""([name, hidden]) => {{
+    const kernel = ({_PANEL_JS})(name).sessionContext.session.kernel;
+    if (hidden) kernel.interrupt = undefined;
+    else delete kernel.interrupt;
+}}"""
+
+
 _FINAL_DISPLAY_JS = f"""(name) => {{
     const notebook = ({_PANEL_JS})(name).content;
     for (const cell of notebook.widgets) {{
@@ -475,6 +487,13 @@ def _open_page(
             print(server.log.read_text(errors="replace")[-4000:])
         context.close()
         server.reset()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where screenshots go, for a test that has a page but no ``Notebook``."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
 
 
 @pytest.fixture

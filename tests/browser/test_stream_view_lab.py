@@ -120,6 +120,8 @@ def test_tokens_per_second_stays_believable_while_streaming(lab):
 def test_stop_keeps_the_partial_text_of_a_background_stream(lab):
     lab.write(SLOW + f'\nrun = stream("{LONG_PROMPT}", seed=2, background=True)').open()
     lab.run_all()  # the cell returns at once: the stream runs as a task
+    # A task reads Stop's message: no kernel handle is needed (as in VS Code or Colab).
+    lab.give_widgets_no_kernel_handle()
     view = lab.wait_status("streaming")
     lab.wait_body_text(100)
     lab.screenshot("before-stop")
@@ -159,6 +161,24 @@ def test_stop_on_a_blocking_cell_interrupts_the_kernel_and_keeps_the_text(lab):
     lab.page.wait_for_timeout(1000)
     assert view.locator(".gw-body").text_content() == kept, "the text grew after Stop"
     lab.screenshot("stopped")
+
+
+def test_stop_on_a_blocking_cell_with_no_kernel_handle_says_how_then_interrupts(lab):
+    lab.write(SLOW + f'\nresult = stream("{LONG_PROMPT}", seed=3)').open()
+    lab.run_all(wait=False)
+    view = lab.wait_status("streaming")
+    lab.wait_body_text(100)
+    lab.give_widgets_no_kernel_handle()
+    view.locator(".gw-stop").click()
+    hint = view.locator(".gw-hint")
+    expect(hint).to_contain_text("Kernel → Interrupt")
+    expect(view).to_have_attribute("data-status", "streaming")  # a widget alone cannot stop it
+    lab.screenshot("hint", locator=view)
+    lab.give_widgets_no_kernel_handle(False)
+    view.locator(".gw-stop").click()
+    lab.wait_status("stopped")
+    lab.wait_until_cells_ran()
+    assert lab.wait_body_text(1).strip()
 
 
 def test_dropped_connection_shows_the_error_beside_the_partial_text(lab):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -94,6 +96,29 @@ def test_stop_ends_a_background_answer_and_keeps_what_arrived(client, server, mo
     state = asyncio.run(go())
     assert state.stopped and state.text == sink.text and WHOLE.startswith(state.text)
     assert state.text != WHOLE and not runner.busy and not runner.stoppable_now
+
+
+def test_stop_from_another_thread_ends_a_blocking_answer(client, server, model):
+    """``stop()`` is safe from any thread: code that runs beside a blocking read (a timer,
+    a UI thread) stops it at the next check, and the text so far is kept."""
+    server.script(*WORDS, prompt="words")
+    server.fail_next(Fault.slow(between=30))
+    runner = Runner(Recorder())
+    stopped_while_reading = []
+
+    def press_stop() -> None:
+        while runner.state is None or not runner.state.text:
+            time.sleep(0.01)
+        stopped_while_reading.append(runner.stoppable_now)
+        runner.stop()
+
+    presser = threading.Thread(target=press_stop)
+    presser.start()
+    state = runner.run(request(client, model))
+    presser.join()
+    assert stopped_while_reading == [True]
+    assert state.stopped and state.text and WHOLE.startswith(state.text) and state.text != WHOLE
+    assert not runner.stoppable_now
 
 
 def test_continue_goes_on_in_the_same_answer(client, server, model):
