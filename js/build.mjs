@@ -12,7 +12,7 @@ const STATIC = process.argv[2]
 
 // One line per entry point: output name (in static/) -> source.
 const SCRIPTS = {
-  renderer: 'src/render.js', // the shared renderer bundle (widgets/assets.py)
+  renderer: 'src/renderer_bundle.js', // the shared renderer bundle (widgets/assets.py)
   stream_view: 'src/stream_view.js',
   chat: 'src/chat.js',
   compare_summary: 'src/compare_summary.js',

@@ -22,12 +22,6 @@
 import { parseBlocks, renderBlockHtml, lineStarts } from './markdown.js';
 import { createSanitizer } from './sanitize.js';
 
-// A whole answer (text segments, code runs, images, tool calls, citations) is laid out
-// by answer_parts.js from IncrementalRenderers; it travels in this bundle, once per kernel.
-export { AnswerBody } from './answer_parts.js';
-// A JSON answer is a table instead (json_table.js), in the same bundle.
-export { JsonTable } from './json_table.js';
-
 const BLOCKS_PER_GROUP = 32;
 const GROUP_CLASS = 'gw-blocks';
 

@@ -79,7 +79,7 @@ function median(values) {
 // holds a group per 32 blocks rather than a node per block, and Copy buttons are added by
 // looking at new nodes only, once each.
 test('a long answer: Copy buttons, mutations and top-level nodes follow the open block', async () => {
-  const { AnswerBody } = await import('../src/render.js');
+  const { AnswerBody } = await import('../src/renderer_bundle.js');
   const { addCopyButtons } = await import('../src/view_parts.js');
   const { MutationObserver } = document.defaultView;
   const text = documentOf(100 * 1024);

@@ -10,7 +10,7 @@ import { codePoints } from '../src/streamed_text.js';
 globalThis.document = document;
 globalThis.requestAnimationFrame = (callback) => setTimeout(callback, 0);
 globalThis.cancelAnimationFrame = (id) => clearTimeout(id);
-(globalThis.__geminiWidgetsRenderers ??= new Map()).set('sources', import('../src/render.js'));
+(globalThis.__geminiWidgetsRenderers ??= new Map()).set('sources', import('../src/renderer_bundle.js'));
 const { default: streamView } = await import('../src/stream_view.js');
 
 /** Pretty JSON of `items` as a model writes it, and where each item ends (code points). */

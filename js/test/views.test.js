@@ -8,7 +8,7 @@ import { document } from './dom.js';
 globalThis.document = document;
 globalThis.requestAnimationFrame = (callback) => setTimeout(callback, 0);
 globalThis.cancelAnimationFrame = (id) => clearTimeout(id);
-(globalThis.__geminiWidgetsRenderers ??= new Map()).set('sources', import('../src/render.js'));
+(globalThis.__geminiWidgetsRenderers ??= new Map()).set('sources', import('../src/renderer_bundle.js'));
 const { default: streamView } = await import('../src/stream_view.js');
 const { default: chatView } = await import('../src/chat.js');
 const { stopAnswer, STOP_PATIENCE_MS } = await import('../src/view_parts.js');
