@@ -3,6 +3,7 @@
 // JSON answer (deltas with `rows`, a snapshot with them).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { document, splitAt } from './dom.js';
 import { JsonTable } from '../src/json_table.js';
 import { codePoints } from '../src/streamed_text.js';
@@ -267,4 +268,40 @@ test('ChatView: a JSON turn is a table; the live JSON reply grows row by row', a
   emit('msg:custom', { type: 'delta', at: half, text: next.text.slice(cut), rows: next.ends.filter((e) => e > half) });
   await new Promise((resolve) => setTimeout(resolve, 10));
   assert.equal(live.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length, 4);
+});
+
+test('any list, any chunking: the finished table holds exactly the parsed items', () => {
+  const leaf = fc.oneof(fc.string({ unit: 'grapheme' }), fc.integer(), fc.boolean(), fc.constant(null));
+  const value = fc.letrec((tie) => ({
+    any: fc.oneof({ depthSize: 'small' }, leaf, tie('list'), tie('object')),
+    list: fc.array(tie('any'), { maxLength: 3 }),
+    object: fc.dictionary(fc.string({ unit: 'grapheme', maxLength: 6 }), tie('any'), { maxKeys: 3 }),
+  }));
+  const items = fc.array(fc.oneof(value.object, value.any), { maxLength: 8 });
+  fc.assert(fc.property(items, fc.array(fc.nat(), { maxLength: 10 }), (list, cutsRaw) => {
+    const { text, ends } = jsonList(list);
+    const cuts = cutsRaw.map((n) => n % (text.length + 1));
+    const table = new JsonTable(document.createElement('div'));
+    streamInto(table, text, ends, cuts);
+    table.setStatus('done');
+    table.render();
+    const rows = finished(table);
+    assert.equal(rows.length, list.length);
+    assert.equal(open(table), null);
+    const keys = [...table.head.cells].slice(1).map((th) => th.textContent);
+    rows.forEach((tr, i) => {
+      const item = list[i];
+      const fields = item !== null && typeof item === 'object' && !Array.isArray(item) ? item : { value: item };
+      keys.forEach((key, k) => {
+        const cell = tr.cells[k + 1];
+        if (!Object.hasOwn(fields, key)) {
+          assert.equal(cell.textContent, '');
+        } else if (fields[key] === null || typeof fields[key] !== 'object') {
+          assert.equal(cell.textContent, fields[key] === null ? 'null' : String(fields[key]));
+        } else {
+          assert.ok(cell.querySelector('details.gw-json-tree'));
+        }
+      });
+    });
+  }), { numRuns: 200 });
 });
