@@ -19,7 +19,9 @@ function jsonList(items) {
   let text = '[\n';
   const ends = [];
   items.forEach((item, i) => {
-    text += (i ? ',\n' : '') + JSON.stringify(item, null, 2).replace(/^/gm, '  ');
+    // Indented line by line: a regex's ^ would also match after U+2028 inside a string.
+    const lines = JSON.stringify(item, null, 2).split('\n');
+    text += (i ? ',\n' : '') + lines.map((line) => `  ${line}`).join('\n');
     ends.push(codePoints(text));
   });
   return { text: `${text}\n]`, ends };
