@@ -2,8 +2,8 @@
 
 Re-running the cell that made a chat restores its conversation: conversations are kept per
 kernel under a key, by default the id of the cell that made them (JupyterLab and Notebook 7
-send it with every execution); ``key=`` overrides it, and ``%%gemini --chat KEY`` goes on
-with the same conversation.
+send it with every execution; marimo's runtime knows it); ``key=`` overrides it, and
+``%%gemini --chat KEY`` goes on with the same conversation.
 
 Where no widget front end runs (``text_views.front_end``: a terminal, a script), the chat is
 not shown: a ``TextView`` beside the ``ChatView`` among the conversation's views prints each
@@ -29,7 +29,7 @@ from .retry import RetrySetting
 from .setting_keywords import takes_settings
 from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, build_config, stream_options
 from .stream import StreamState
-from .text_views import TextView, front_end
+from .text_views import TextView, front_end, in_marimo_notebook
 from .turns import Turn
 from .widgets.chat_view import ChatView
 
@@ -202,13 +202,20 @@ class Chat:
 
         display(self.view)
 
+    def _display_(self) -> ChatView:
+        """marimo's display protocol: a chat that is a cell's value shows as its view."""
+        return self.view
+
     def __repr__(self) -> str:
         exchanges = sum(1 for c in self.history if c.role == "user")
         return f"<Chat {self.model}, {exchanges} exchanges>"
 
 
 def _current_cell_id() -> str | None:
-    """The id of the cell being run, where the front end sends one (JupyterLab, Notebook 7)."""
+    """The id of the cell being run, where the front end sends one (JupyterLab, Notebook 7)
+    or the notebook has one (marimo)."""
+    if in_marimo_notebook():
+        return _marimo_cell_id()
     try:
         from IPython import get_ipython
     except ImportError:
@@ -223,6 +230,19 @@ def _current_cell_id() -> str | None:
         parent = kernel.get_parent()
     cell_id = (parent or {}).get("metadata", {}).get("cellId")
     return f"cell:{cell_id}" if cell_id else None
+
+
+def _marimo_cell_id() -> str | None:
+    # marimo 0.25 has no public name for it: the runtime context's cell id is what marimo's
+    # own cell lifecycle (closing a re-run cell's widgets) is keyed by. Stable for a session
+    # in `marimo edit` and `marimo run`.
+    try:
+        from marimo._runtime.context import get_context
+
+        cell_id = get_context().cell_id
+    except Exception:  # a marimo that moved it: no key, so a re-run cell starts afresh
+        return None
+    return f"marimo:{cell_id}" if cell_id else None
 
 
 def _as_content(content: types.Content | dict[str, Any]) -> types.Content:

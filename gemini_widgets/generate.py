@@ -122,14 +122,13 @@ def shown_view(
         backend = current_backend().label
     else:
         backend = "custom client"
-    if front_end() == "text":
+    shown_in = front_end()
+    if shown_in == "text":
         return TextView(backend=backend), client
-    from IPython.display import display
+    from .widgets import StreamView, show_widget
 
-    from .widgets import StreamView
-
-    view = StreamView(model=model, backend=backend)
-    display(view)
+    view = StreamView(model=model, backend=backend, catch_up=shown_in == "marimo")
+    show_widget(view, shown_in)
     return view, client
 
 

@@ -48,10 +48,17 @@ from .request import StreamRequest
 from .runner import ContinueRefused
 from .settings import DEFAULT_MODEL, SettingsError, StreamOptions, build_config
 from .stream import StreamState
-from .text_views import TextView, front_end
+from .text_views import TextView, front_end, in_marimo_notebook
 from .widgets import StreamView
 
 __all__ = ["GeminiMagics", "load_ipython_extension"]
+
+MARIMO_HAS_NO_MAGICS = (
+    "%%gemini is an IPython magic and marimo runs no IPython: in marimo, write "
+    "`result = stream(prompt, ...)` (or `Chat()` for a conversation) in a cell instead."
+)
+if in_marimo_notebook():
+    raise ImportError(MARIMO_HAS_NO_MAGICS)
 
 _SUBCOMMANDS = ("models", "config", "chats", "history", "reset", "backend", "continue")
 _FORMATS = ("markdown", "text", "code")

@@ -26,6 +26,7 @@ __all__ = [
     "FrontEnd",
     "TextView",
     "front_end",
+    "in_marimo_notebook",
     "part_text",
     "printable",
     "say_offline",
@@ -33,7 +34,7 @@ __all__ = [
 
 DISPLAY_ENV = "GEMINI_WIDGETS_DISPLAY"
 """``text`` or ``widget`` overrides ``front_end()``'s choice (``auto`` or unset: choose)."""
-FrontEnd = Literal["widget", "text"]
+FrontEnd = Literal["widget", "marimo", "text"]
 
 # C0 and C1 controls but newline and tab: model text is untrusted, and a terminal obeys
 # escape sequences (clear the screen, rewrite the title, hide text, OSC 52 to the clipboard).
@@ -43,21 +44,33 @@ _offline_said = False
 
 def front_end() -> FrontEnd:
     """``widget`` in an IPython kernel (JupyterLab, Notebook 7, VS Code, Colab and Voilà all
-    run ipykernel), ``text`` anywhere else: plain ``python``, terminal IPython, a pipe.
+    run ipykernel), ``marimo`` in a marimo notebook (``marimo edit``/``run``: the same
+    widgets, shown through marimo's output), ``text`` anywhere else: plain ``python`` (a
+    marimo notebook run as a script too), terminal IPython, a pipe.
     ``GEMINI_WIDGETS_DISPLAY=text|widget`` overrides it (a kernel whose front end shows no
-    widgets, such as qtconsole, wants ``text``)."""
+    widgets, such as qtconsole, wants ``text``); ``widget`` in marimo stays ``marimo``."""
     chosen = os.environ.get(DISPLAY_ENV, "").strip().lower()
-    if chosen in ("text", "widget"):
-        return chosen  # type: ignore[return-value]
-    if chosen not in ("", "auto"):
+    if chosen not in ("", "auto", "text", "widget"):
         raise ValueError(
             f"{DISPLAY_ENV} must be 'text', 'widget' or 'auto', not {chosen!r}: unset it to "
             "let gemini-widgets choose."
         )
+    if chosen == "text":
+        return "text"
+    if in_marimo_notebook():
+        return "marimo"
+    if chosen == "widget":
+        return "widget"
     ipython = sys.modules.get("IPython")  # never imported here: loaded means it may be running
     shell = ipython.get_ipython() if ipython is not None else None
     # ZMQInteractiveShell (ipykernel) has a kernel; the terminal's shell has none.
     return "widget" if getattr(shell, "kernel", None) is not None else "text"
+
+
+def in_marimo_notebook() -> bool:
+    """This code runs in a marimo notebook's kernel (not as a script: ``python nb.py``)."""
+    marimo = sys.modules.get("marimo")  # never imported here: loaded means it may be running
+    return marimo is not None and bool(marimo.running_in_notebook())
 
 
 class TextView:

@@ -10,6 +10,7 @@ from .._lazy_names import lazy_names
 _PUBLIC = {
     "CompareView": "compare_view",
     "StreamView": "stream_view",
+    "show_widget": "display",
 }
 
 __getattr__, __dir__ = lazy_names(__name__, _PUBLIC)

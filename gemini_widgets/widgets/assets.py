@@ -49,7 +49,7 @@ _shared: RendererAssets | None = None
 def shared_assets() -> RendererAssets:
     """The kernel's one ``RendererAssets`` (made again if it was closed)."""
     global _shared
-    if _shared is None or _shared.comm is None:
+    if _shared is None or _closed(_shared):
         source, css, version = _bundle()
         _shared = RendererAssets(source=source, css=css, version=version)
     return _shared
@@ -69,3 +69,9 @@ class RendersMarkdown(traitlets.HasTraits):
     def _renderer_bundle(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, str], list]:
         source, css, version = _bundle()
         return {"version": version, "source": source, "css": css}, []
+
+
+def _closed(widget: ipywidgets.Widget) -> bool:
+    # ipywidgets drops the comm when the widget is closed; marimo closes the comm itself
+    # when the cell that made the widget runs again, and the widget keeps the closed comm.
+    return widget.comm is None or bool(getattr(widget.comm, "_closed", False))

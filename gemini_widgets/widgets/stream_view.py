@@ -93,9 +93,17 @@ class StreamView(StaticFallback, RendersMarkdown, anywidget.AnyWidget):
         model: str = "",
         backend: str = "",
         actions: StreamActions | None = None,
+        catch_up: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(model_name=model, backend=backend, **kwargs)
+        self.catch_up = catch_up
+        """Also send the answer whole, each time it has doubled: for a front end that may
+        make the browser's store after the first deltas and cannot ask for a snapshot while
+        the cell runs (marimo runs a widget's ``initialize`` at its first render and drops
+        the custom messages before it; its kernel reads no message while a cell runs). At
+        most twice the answer's bytes again."""
+        self._catch_up_at = 1
         self.actions: StreamActions = actions or Runner(self, model=model or None)
         """Runs the answer shown here (Stop and Continue go to it)."""
         self.state: StreamState | None = None
@@ -148,6 +156,7 @@ class StreamView(StaticFallback, RendersMarkdown, anywidget.AnyWidget):
             self.can_continue = False
             self.background = background
             self.status = "waiting"
+        self._catch_up_at = 1
         if not resumed:
             self.send({"type": "reset"})
 
@@ -158,6 +167,10 @@ class StreamView(StaticFallback, RendersMarkdown, anywidget.AnyWidget):
                     self.retry, self.notice = {}, ""
                 self.status = "streaming"
         self._deltas.send(delta, state)
+        size = len(state.text) + len(state.thoughts)
+        if self.catch_up and size >= self._catch_up_at:
+            self.send({"type": "snapshot", **self._snapshot_json()})
+            self._catch_up_at = 2 * size
 
     def on_retry(self, notice: RetryNotice, state: StreamState) -> None:
         with self.hold_sync():
@@ -181,9 +194,7 @@ class StreamView(StaticFallback, RendersMarkdown, anywidget.AnyWidget):
 
     @command
     def _snapshot(self, msg: Any, buffers: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
-        state = self.state
-        stats = state.stats() if state is not None else {}
-        return {**answer_json(state), "stats": stats}, []
+        return self._snapshot_json(), []
 
     @command
     def _continue_command(
@@ -216,6 +227,12 @@ class StreamView(StaticFallback, RendersMarkdown, anywidget.AnyWidget):
         return f"<StreamView{model} {self.status}, {chars} chars>"
 
     # ---- internals --------------------------------------------------------------------
+
+    def _snapshot_json(self) -> dict[str, Any]:
+        """The answer so far, whole: ``_snapshot``'s reply and a catch-up message."""
+        state = self.state
+        stats = state.stats() if state is not None else {}
+        return {**answer_json(state), "stats": stats}
 
     def _own_runner(self) -> Runner:
         """The runner for a stream fed in by hand (a view shown by ``%%gemini --chat`` has

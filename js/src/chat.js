@@ -10,6 +10,7 @@
 // action (send, stop, regenerate, retry, clear, export) is an anywidget command: the chat
 // streams as a task on the kernel's loop, so the kernel answers while it streams.
 
+import { invoke } from './commands.js';
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
 import { addCopyButtons, el, formatCost, formatStats, showRetry, stopAnswer, thoughtsPanel } from './view_parts.js';
@@ -29,7 +30,7 @@ function download(name, text) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
-async function render({ model, el: root, experimental }) {
+async function render({ model, el: root }) {
   root.classList.add('gw-chat');
   const header = el('div', 'gw-chat-header');
   const title = el('span', 'gw-chat-title');
@@ -59,7 +60,7 @@ async function render({ model, el: root, experimental }) {
   hint.hidden = true;
   root.append(header, messages, chips, composer, hint);
 
-  const { AnswerBody, IncrementalRenderer, JsonTable } = await loadRenderer(model, experimental);
+  const { AnswerBody, IncrementalRenderer, JsonTable } = await loadRenderer(model, root);
   // A reply asked for as JSON (`format: 'json'`) is a table whose rows appear as they
   // complete, as in a StreamView; any other is rendered Markdown with its parts.
   const answerFor = (body, format) => {
@@ -303,7 +304,7 @@ async function render({ model, el: root, experimental }) {
     if (resyncing) return;
     resyncing = true;
     const signal = AbortSignal.timeout(SNAPSHOT_PATIENCE_MS);
-    experimental.invoke('_snapshot', {}, { signal }).then(([snapshot]) => {
+    invoke(model, '_snapshot', {}, { signal }).then(([snapshot]) => {
       resyncing = false;
       if (!live) return;
       const parts = snapshot.parts ?? [];
@@ -341,7 +342,7 @@ async function render({ model, el: root, experimental }) {
 
   async function act(name, payload = {}, buffers = []) {
     try {
-      const [reply] = await experimental.invoke(name, payload, { buffers, signal: AbortSignal.timeout(5000) });
+      const [reply] = await invoke(model, name, payload, { buffers, signal: AbortSignal.timeout(5000) });
       say(reply?.refused || '');
       return reply;
     } catch {
@@ -378,7 +379,7 @@ async function render({ model, el: root, experimental }) {
   send.addEventListener('click', async () => {
     if (!model.get('busy')) return submit();
     const how = await stopAnswer({
-      experimental, model, command: '_act', payload: { action: 'stop' }, background: model.get('background'),
+      model, command: '_act', payload: { action: 'stop' }, background: model.get('background'),
     });
     if (how === 'hint') say(STOP_HINT);
   });

@@ -5,8 +5,13 @@
 // version (a Blob URL import, as anywidget itself loads modules). Where the page cannot reach
 // that model (a front end that shows each output in a frame of its own, as Colab does, or
 // one without `get_model`), the view asks its own kernel object for the bundle instead.
+// marimo shows each widget in a shadow root, where the page's styles do not reach: there
+// the renderer's stylesheet is adopted into the view's shadow root as well.
+
+import { invoke } from './commands.js';
 
 const loaded = (globalThis.__geminiWidgetsRenderers ??= new Map());
+const sheets = (globalThis.__geminiWidgetsSheets ??= new Map());
 
 /** How long a view waits for the shared model before asking for the bundle itself. */
 export const ASSETS_PATIENCE_MS = 5000;
@@ -43,18 +48,35 @@ async function sharedAssets(model) {
   }
 }
 
-/** The renderer module (exports AnswerBody, IncrementalRenderer, renderMarkdown) for a view. */
-export async function loadRenderer(model, experimental) {
-  let assets;
+/**
+ * The renderer module (exports AnswerBody, IncrementalRenderer, renderMarkdown) for a view;
+ * `root` is the view's element (its styles go into its shadow root, if it has one).
+ */
+export async function loadRenderer(model, root = null) {
+  let bundle;
   try {
-    assets = await sharedAssets(model);
+    const assets = await sharedAssets(model);
+    bundle = { version: assets.get('version'), source: assets.get('source'), css: assets.get('css') };
   } catch {
-    const [bundle] = await experimental.invoke('_renderer_bundle', {}, {
+    [bundle] = await invoke(model, '_renderer_bundle', {}, {
       signal: AbortSignal.timeout(BUNDLE_PATIENCE_MS),
     });
-    return importBundle(bundle);
   }
-  const version = assets.get('version');
-  if (loaded.has(version)) return loaded.get(version);
-  return importBundle({ version, source: assets.get('source'), css: assets.get('css') });
+  adoptStyles(root, bundle);
+  return importBundle(bundle);
+}
+
+// In the document as well (importBundle): @font-face (KaTeX's fonts) applies only from there.
+function adoptStyles(root, { version, css }) {
+  const shadow = root?.getRootNode?.();
+  if (typeof ShadowRoot === 'undefined' || !(shadow instanceof ShadowRoot)) return;
+  if (!sheets.has(version)) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    sheets.set(version, sheet);
+  }
+  const sheet = sheets.get(version);
+  if (!shadow.adoptedStyleSheets.includes(sheet)) {
+    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
+  }
 }

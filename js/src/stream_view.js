@@ -13,6 +13,7 @@
 // anywidget sends a module with every widget instance, so the bundle travels once per
 // kernel in a shared RendererAssets model and is imported from there, cached by version.
 
+import { invoke } from './commands.js';
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
 import { addCopyButtons, el, formatStats, showRetry, stopAnswer, thoughtsPanel } from './view_parts.js';
@@ -31,8 +32,8 @@ const STOP_HINT =
 
 /** One model's answer (text, thoughts, parts, annotations), kept by offset; views subscribe. */
 class StreamStore {
-  constructor(model, experimental) {
-    this.experimental = experimental;
+  constructor(model) {
+    this.model = model;
     this.streamed = new StreamedText();
     this.synced = model.get('status') === 'idle';
     this.buffered = [];
@@ -76,6 +77,9 @@ class StreamStore {
       if (message.stats) this.setStats(message.stats);
       if (!this.synced) this.buffered.push(message);
       else this.apply(message);
+    } else if (message.type === 'snapshot' && !this.synced) {
+      // The answer whole, sent by a kernel that cannot answer `_snapshot` mid-cell (marimo).
+      this.takeSnapshot(message);
     }
   }
 
@@ -94,21 +98,26 @@ class StreamStore {
     this.synced = false;
     if (this.pending) return;
     const signal = AbortSignal.timeout(SNAPSHOT_PATIENCE_MS);
-    this.pending = this.experimental.invoke('_snapshot', {}, { signal }).then(([snapshot]) => {
+    this.pending = invoke(this.model, '_snapshot', {}, { signal }).then(([snapshot]) => {
       this.pending = null;
-      this.streamed.reset(
-        snapshot.text, snapshot.thoughts, snapshot.parts ?? [], snapshot.annotations ?? null, snapshot.rows ?? [],
-      );
-      this.synced = true;
-      this.notify({ reset: true });
-      // The status line's numbers otherwise come only with the next delta.
-      if (snapshot.stats) this.setStats(snapshot.stats);
-      const waiting = this.buffered;
-      this.buffered = [];
-      waiting.forEach((message) => this.apply(message));
+      this.takeSnapshot(snapshot);
     }, () => {
       this.pending = null; // the kernel went away; a later delta or view tries again
     });
+  }
+
+  /** Start again from the answer so far, then apply the deltas that came meanwhile. */
+  takeSnapshot(snapshot) {
+    this.streamed.reset(
+      snapshot.text, snapshot.thoughts, snapshot.parts ?? [], snapshot.annotations ?? null, snapshot.rows ?? [],
+    );
+    this.synced = true;
+    this.notify({ reset: true });
+    // The status line's numbers otherwise come only with the next delta.
+    if (snapshot.stats) this.setStats(snapshot.stats);
+    const waiting = this.buffered;
+    this.buffered = [];
+    waiting.forEach((message) => this.apply(message));
   }
 
   /** Kept as well as sent: a view made after the snapshot came (a reload) shows them too. */
@@ -123,22 +132,22 @@ class StreamStore {
   }
 }
 
-function storeFor(model, experimental) {
+function storeFor(model) {
   const key = model.get('_key');
   let store = stores.get(key);
   if (!store) {
-    store = new StreamStore(model, experimental);
+    store = new StreamStore(model);
     stores.set(key, store);
   }
   return store;
 }
 
-function initialize({ model, experimental }) {
-  storeFor(model, experimental);
+function initialize({ model }) {
+  storeFor(model);
 }
 
-async function render({ model, el: root, experimental }) {
-  const store = storeFor(model, experimental);
+async function render({ model, el: root }) {
+  const store = storeFor(model);
   root.classList.add('gw-stream');
   const bar = el('div', 'gw-bar');
   const badge = el('span', 'gw-status');
@@ -241,7 +250,7 @@ async function render({ model, el: root, experimental }) {
   stop.addEventListener('click', async () => {
     stop.disabled = true;
     const how = await stopAnswer({
-      experimental, model, command: '_stop_command', background: model.get('background'),
+      model, command: '_stop_command', background: model.get('background'),
     });
     if (how === 'hint') {
       hint.textContent = STOP_HINT;
@@ -254,7 +263,7 @@ async function render({ model, el: root, experimental }) {
     proceed.disabled = true;
     hint.hidden = true;
     try {
-      const [reply] = await experimental.invoke('_continue_command', {}, {
+      const [reply] = await invoke(model, '_continue_command', {}, {
         signal: AbortSignal.timeout(5000),
       });
       if (reply?.refused) {
@@ -269,7 +278,7 @@ async function render({ model, el: root, experimental }) {
     }
   });
 
-  const { AnswerBody, IncrementalRenderer, JsonTable } = await loadRenderer(model, experimental);
+  const { AnswerBody, IncrementalRenderer, JsonTable } = await loadRenderer(model, root);
   // A JSON answer (answer_format 'json') is a table whose rows appear as they complete.
   const makeAnswer = () => {
     const json = model.get('answer_format') === 'json';

@@ -1,4 +1,6 @@
 // DOM pieces both views use: the status line, Copy buttons on code, element creation.
+import { invoke } from './commands.js';
+
 
 /** One-line status-bar text from a stream's stats. */
 export function formatStats(stats, model) {
@@ -101,7 +103,7 @@ export const STOP_PATIENCE_MS = 2000;
 /**
  * Stop an answer, with as little of the front end as each case allows:
  * - a stream running as a task (`background`): a message to the kernel, which is free to
- *   read it (anywidget's documented `experimental.invoke`; no kernel handle needed);
+ *   read it (anywidget's command protocol, commands.js; no kernel handle needed);
  * - a stream in a running cell: the kernel reads no widget message until the cell ends
  *   (widget comms are not sent on a kernel subshell), so interrupt it where the front end
  *   lets a widget reach its kernel (ipywidgets' manager: JupyterLab, Notebook 7, Voilà);
@@ -109,10 +111,10 @@ export const STOP_PATIENCE_MS = 2000;
  *   do: 'hint', and the view says how to stop.
  * Returns 'stopped', 'interrupted' or 'hint'.
  */
-export async function stopAnswer({ experimental, model, command, payload = {}, background }) {
+export async function stopAnswer({ model, command, payload = {}, background }) {
   if (background) {
     try {
-      await experimental.invoke(command, payload, { signal: AbortSignal.timeout(STOP_PATIENCE_MS) });
+      await invoke(model, command, payload, { signal: AbortSignal.timeout(STOP_PATIENCE_MS) });
       return 'stopped';
     } catch {
       // The kernel is busy after all (a cell started meanwhile): an interrupt may reach it.

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { commandModel } from './command_model.js';
 import { document, splitAt } from './dom.js';
 import { JsonTable } from '../src/json_table.js';
 import { codePoints } from '../src/streamed_text.js';
@@ -197,19 +198,16 @@ test('StreamView with a JSON answer: deltas with rows, then a reload from the sn
     notice: '', backend: '', model_name: 'gemini-x', retry: null, can_continue: false,
     background: false, answer_format: 'json',
   };
-  const listeners = new Map();
-  const model = {
-    get: (name) => traits[name],
-    on: (event, f) => listeners.set(event, [...(listeners.get(event) || []), f]),
-    widget_manager: { get_model: async () => ({ get: (name) => ({ version: 'sources' })[name] }) },
-  };
   const snapshot = { text: '', thoughts: '', parts: [], annotations: null, rows: [] };
-  const experimental = { invoke: async () => [snapshot] };
-  const send = (message) => (listeners.get('msg:custom') || []).forEach((f) => f(message));
+  const model = commandModel({
+    traits, reply: () => snapshot,
+    widget_manager: { get_model: async () => ({ get: (name) => ({ version: 'sources' })[name] }) },
+  });
+  const send = (message) => model.emit('msg:custom', message);
   const frames = () => new Promise((resolve) => setTimeout(resolve, 10));
-  streamView.initialize({ model, experimental });
+  streamView.initialize({ model });
   const root = document.createElement('div');
-  await streamView.render({ model, el: root, experimental });
+  await streamView.render({ model, el: root });
   send({ type: 'reset' });
   const cut = text.indexOf('Dish 3');
   const half = codePoints(text.slice(0, cut)); // offsets are code points, as Python counts
@@ -224,9 +222,9 @@ test('StreamView with a JSON answer: deltas with rows, then a reload from the sn
   // A model made later (a reload) takes text and rows from the snapshot.
   Object.assign(snapshot, { text, rows: ends });
   const later = { ...model, get: (name) => (name === '_key' ? 'json-view-2' : traits[name]) };
-  streamView.initialize({ model: later, experimental });
+  streamView.initialize({ model: later });
   const again = document.createElement('div');
-  await streamView.render({ model: later, el: again, experimental });
+  await streamView.render({ model: later, el: again });
   await frames();
   assert.equal(again.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length, 6);
   assert.equal(again.querySelector('.gw-json-count').textContent, '6 rows');
@@ -244,15 +242,12 @@ test('ChatView: a JSON turn is a table; the live JSON reply grows row by row', a
       can_continue: false, format: 'json', rows: done.ends,
     }],
   };
-  const listeners = new Map();
-  const model = {
-    get: (name) => traits[name],
-    on: (event, f) => listeners.set(event, [...(listeners.get(event) || []), f]),
-    widget_manager: { get_model: async () => ({ get: (name) => ({ version: 'sources' })[name] }) },
-  };
-  const emit = (event, ...args) => (listeners.get(event) || []).forEach((f) => f(...args));
+  const model = commandModel({
+    traits, widget_manager: { get_model: async () => ({ get: (name) => ({ version: 'sources' })[name] }) },
+  });
+  const { emit } = model;
   const root = document.createElement('div');
-  await chatView.render({ model, el: root, experimental: { invoke: async () => [{}] } });
+  await chatView.render({ model, el: root });
   const turnRows = root.querySelectorAll('.gw-message.gw-model tr.gw-json-row');
   assert.deepEqual([...turnRows].map((tr) => tr.cells[1].textContent), recipes.slice(0, 3).map((r) => r.name));
 

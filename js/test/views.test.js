@@ -3,6 +3,7 @@
 // in jsdom. The renderer bundle is the sources, handed to renderer_loader.js's cache.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { commandModel } from './command_model.js';
 import { document } from './dom.js';
 
 globalThis.document = document;
@@ -18,22 +19,28 @@ function fakeWidget(traits, snapshot = () => ({ text: '', thoughts: '', parts: [
   const listeners = new Map();
   const emit = (event, ...args) => (listeners.get(event) || []).forEach((f) => f(...args));
   const asked = [];
+  // Commands as anywidget's Python side answers them: a custom message back with the id.
+  const reply = (name) => {
+    if (name === '_renderer_bundle') return { version: 'sources', source: '', css: '' };
+    return name === '_snapshot' ? snapshot() : {};
+  };
+  const answer = ({ id, kind, name }) => {
+    if (kind !== 'anywidget-command') return;
+    asked.push(name);
+    const response = reply(name);
+    queueMicrotask(() => emit('msg:custom', { id, kind: 'anywidget-command-response', response }, []));
+  };
   const model = {
     get: (name) => traits[name],
     on: (event, f) => listeners.set(event, [...(listeners.get(event) || []), f]),
+    off: (event, f) => listeners.set(event, (listeners.get(event) || []).filter((g) => g !== f)),
+    send: answer,
     widget_manager: { get_model: async () => ({ get: (name) => ({ version: 'sources' })[name] }) },
   };
   return {
     model,
     asked,
     el: document.createElement('div'),
-    experimental: {
-      invoke: async (name) => {
-        asked.push(name);
-        if (name === '_renderer_bundle') return [{ version: 'sources', source: '', css: '' }];
-        return [name === '_snapshot' ? snapshot() : {}];
-      },
-    },
     set(name, value) {
       traits[name] = value;
       emit(`change:${name}`);
@@ -136,36 +143,32 @@ test('StreamView: a page that cannot reach the shared renderer asks its view for
 });
 
 /** A kernel busy with the streaming cell: a command is never answered, only given up on. */
-const busyKernel = {
-  invoke: (name, payload, { signal }) => new Promise((resolve, reject) => {
-    const alive = setTimeout(() => {}, 60_000); // AbortSignal.timeout's timer keeps no loop alive
-    signal.addEventListener('abort', () => {
-      clearTimeout(alive);
-      reject(signal.reason);
-    });
-  }),
-};
+const busyKernel = () => commandModel({ reply: null });
 
 test('Stop: a background stream by message, no kernel handle needed; a running cell by interrupt', async () => {
   const asked = [];
-  const reading = { invoke: async (name, payload) => asked.push([name, payload]) && [{}] };
+  const reply = (name, payload) => asked.push([name, payload]) && {};
   let interrupts = 0;
-  const withHandle = { widget_manager: { kernel: { interrupt: async () => (interrupts += 1) } } };
+  const manager = { kernel: { interrupt: async () => (interrupts += 1) } };
+  const reading = commandModel({ reply });
+  const withHandle = commandModel({ reply, widget_manager: manager });
   const args = { command: '_act', payload: { action: 'stop' } };
   // A task in the kernel, no kernel handle at all (as in VS Code, Colab, marimo): a message.
-  assert.equal(await stopAnswer({ experimental: reading, model: {}, background: true, ...args }), 'stopped');
+  assert.equal(await stopAnswer({ model: reading, background: true, ...args }), 'stopped');
   assert.deepEqual(asked, [['_act', { action: 'stop' }]]);
-  assert.equal(await stopAnswer({ experimental: reading, model: withHandle, background: true, ...args }), 'stopped');
+  assert.equal(await stopAnswer({ model: withHandle, background: true, ...args }), 'stopped');
   assert.equal(interrupts, 0, 'a kernel that reads the message is not interrupted');
   // A running cell reads no message: interrupt where the page gives a handle, else a hint.
-  assert.equal(await stopAnswer({ experimental: reading, model: withHandle, background: false, ...args }), 'interrupted');
+  assert.equal(await stopAnswer({ model: withHandle, background: false, ...args }), 'interrupted');
   assert.equal(asked.length, 2, 'no message that would only be read when the cell ends');
-  assert.equal(await stopAnswer({ experimental: busyKernel, model: {}, background: false, ...args }), 'hint');
-  const failing = { widget_manager: { kernel: { interrupt: async () => { throw new Error('gone'); } } } };
-  assert.equal(await stopAnswer({ experimental: busyKernel, model: failing, background: false, ...args }), 'hint');
+  assert.equal(await stopAnswer({ model: busyKernel(), background: false, ...args }), 'hint');
+  const failing = commandModel({
+    reply: null, widget_manager: { kernel: { interrupt: async () => { throw new Error('gone'); } } },
+  });
+  assert.equal(await stopAnswer({ model: failing, background: false, ...args }), 'hint');
   // A background flag that went stale (a cell started meanwhile): the message times out first.
   const started = Date.now();
-  assert.equal(await stopAnswer({ experimental: busyKernel, model: withHandle, background: true, ...args }), 'interrupted');
+  assert.equal(await stopAnswer({ model: commandModel({ reply: null, widget_manager: manager }), background: true, ...args }), 'interrupted');
   assert.ok(Date.now() - started >= STOP_PATIENCE_MS - 50, 'the message had its chance first');
 });
 

@@ -346,3 +346,12 @@ def test_the_offline_server_is_named_once_per_process(client, server, model, mon
     assert err.getvalue() == (
         "[offline server (http://x) answers, not Gemini: set GEMINI_API_KEY to use Gemini]\n"
     )
+
+
+def test_marimo_loaded_but_not_running_a_notebook_is_not_the_marimo_front_end(monkeypatch):
+    # `python notebook.py` runs a marimo notebook as a script: its answers are printed.
+    import marimo
+
+    monkeypatch.setenv(DISPLAY_ENV, "")
+    assert marimo.running_in_notebook() is False
+    assert front_end() == "text"
