@@ -208,7 +208,9 @@ def test_the_table_reads_in_the_dark_theme(lab):
         getComputedStyle(view.querySelector('.gw-json-table')).backgroundColor,
         getComputedStyle(view).backgroundColor,
     ]"""
-    light = view.evaluate(colours)
+    notice = lab.stream_view(BROKEN).locator(".gw-notice")
+    shade = "n => getComputedStyle(n).backgroundColor"
+    light, light_notice = view.evaluate(colours), notice.evaluate(shade)
     try:
         lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
         lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
@@ -218,7 +220,7 @@ def test_the_table_reads_in_the_dark_theme(lab):
             " !== before",
             arg=light[0],
         )
-        dark = view.evaluate(colours)
+        dark, dark_notice = view.evaluate(colours), notice.evaluate(shade)
         screenshot_top(lab, view, "done-dark")
         lab.screenshot("broken-dark", locator=lab.stream_view(BROKEN))
         lab.screenshot("chat-dark", locator=lab.page.locator(".gw-chat"))
@@ -228,3 +230,6 @@ def test_the_table_reads_in_the_dark_theme(lab):
         lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
     assert dark[0] != light[0], "the table's text keeps its light-theme colour"
     assert dark[2] != light[2], "the view's background keeps its light-theme colour"
+    # The parse error's sentence: a light background under the dark theme's light text
+    # could not be read.
+    assert dark_notice != light_notice, "the notice keeps its light background"
