@@ -1,6 +1,6 @@
 """StreamView and Chat in a real marimo notebook (``marimo edit`` and ``marimo run``), in
 Chromium: the answer grows while its cell runs, a chat takes two messages typed in the page,
-and re-running another cell keeps the conversation."""
+and re-running another cell, or the chat's own, keeps the conversation."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def _chat_texts(page: MarimoPage) -> list[str]:
     )
 
 
-def test_a_chat_takes_two_messages_typed_in_the_page_and_keeps_them_when_a_cell_reruns(
+def test_a_chat_takes_two_messages_typed_in_the_page_and_keeps_them_when_cells_rerun(
     marimo_page,
 ):
     with marimo_page(CHAT_CELLS) as page:
@@ -131,6 +131,16 @@ def test_a_chat_takes_two_messages_typed_in_the_page_and_keeps_them_when_a_cell_
             " && /RAN \\d+/.test(e.textContent) && e.textContent !== before)",
             arg=before,
         )
+        assert _chat_texts(page) == texts
+
+        # The chat's own cell runs again: a new view, the same conversation (kept under the
+        # cell's id), which goes on.
+        shown = "el.getRootNode().host.getAttribute('data-model-id')"
+        before = page.find(".gw-chat", shown)
+        page.run_cell("chat = Chat()")
+        page.wait_for(".gw-chat", f"{shown} !== {before!r}")
+        page.wait_for(".gw-chat", "el.querySelectorAll('.gw-model .gw-body').length === 2")
+        page.wait_for(".gw-chat .gw-model .gw-body", "el.textContent.length > 50")
         assert _chat_texts(page) == texts
         _send(page, "Thanks, and a queue?", 3)
         assert "queue" in _chat_texts(page)[5].lower()
