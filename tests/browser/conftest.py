@@ -226,6 +226,17 @@ def notebook_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyte
     server.stop()
 
 
+def failed_tests_of_module(request: pytest.FixtureRequest) -> list[str]:
+    """The tests of ``request``'s module that failed so far: a module-scoped page prints its
+    console only then. The session also holds nbval's notebook cells, which have no module."""
+    return [
+        item.nodeid
+        for item in request.session.items
+        if getattr(item, "module", None) is request.module
+        and getattr(getattr(item, "report_call", None), "failed", False)
+    ]
+
+
 # ---- browser -------------------------------------------------------------------------------
 
 

@@ -105,12 +105,7 @@ def answers(browser, lab_server, request) -> Iterator:
     try:
         yield lab
     finally:
-        failed = [
-            item.nodeid
-            for item in request.session.items
-            if item.module is request.module
-            and getattr(getattr(item, "report_call", None), "failed", False)
-        ]
+        failed = conftest.failed_tests_of_module(request)
         if failed:
             print("\n---- browser console of test_answer_parts_lab ----")
             print("\n".join(console.messages[-200:]) or "(empty)")

@@ -94,12 +94,7 @@ def lab(browser, lab_server, request) -> Iterator:
     try:
         yield notebook
     finally:
-        failed = [
-            item.nodeid
-            for item in request.session.items
-            if item.module is request.module
-            and getattr(getattr(item, "report_call", None), "failed", False)
-        ]
+        failed = conftest.failed_tests_of_module(request)
         if failed:
             notebook.screenshot("failure", full_page=True)
             print("\n---- browser console of test_structured_lab ----")
