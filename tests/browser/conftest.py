@@ -226,6 +226,14 @@ def notebook_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyte
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def kit():
+    """This module, for a test module's own module-scoped page: its ``Notebook``,
+    ``Console``, ``TIMEOUT_MS`` and ``failed_tests_of_module`` (pytest loads conftest.py
+    under a name a test module cannot import)."""
+    return sys.modules[__name__]
+
+
 def failed_tests_of_module(request: pytest.FixtureRequest) -> list[str]:
     """The tests of ``request``'s module that failed so far: a module-scoped page prints its
     console only then. The session also holds nbval's notebook cells, which have no module."""

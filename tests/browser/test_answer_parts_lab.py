@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -78,18 +77,10 @@ CALL_STATES_JS = """() => {
 }"""
 
 
-def _conftest(config: pytest.Config):
-    conftest = Path(__file__).with_name("conftest.py").resolve()
-    for plugin in config.pluginmanager.get_plugins():
-        if Path(getattr(plugin, "__file__", "") or "/").resolve() == conftest:
-            return plugin
-    raise RuntimeError("tests/browser/conftest.py is not loaded")
-
-
 @pytest.fixture(scope="module")
-def answers(browser, lab_server, request) -> Iterator:
+def answers(browser, lab_server, request, kit) -> Iterator:
     """The module's notebook, run once: one answer of each kind, and a tool-calling chat."""
-    conftest = _conftest(request.config)
+    conftest = kit
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(conftest.TIMEOUT_MS)
     page = context.new_page()

@@ -461,14 +461,6 @@ class Run:
     control_requests: list[str] = field(default_factory=list)
 
 
-def _conftest(config: pytest.Config):
-    conftest = Path(__file__).with_name("conftest.py").resolve()
-    for plugin in config.pluginmanager.get_plugins():
-        if Path(getattr(plugin, "__file__", "") or "/").resolve() == conftest:
-            return plugin
-    raise RuntimeError("tests/browser/conftest.py is not loaded")
-
-
 @pytest.fixture(scope="module")
 def listener() -> Iterator[Listener]:
     server = Listener()
@@ -480,8 +472,8 @@ def listener() -> Iterator[Listener]:
 
 
 @pytest.fixture(scope="module")
-def parts_run(browser, lab_server, listener, request) -> Run:
-    conftest = _conftest(request.config)
+def parts_run(browser, lab_server, listener, request, kit) -> Run:
+    conftest = kit
     base = listener.base
     run = Run(base=base)
     replay = lab_server.root / "answer_parts_xss_replay.json"

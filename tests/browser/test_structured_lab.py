@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -71,18 +70,10 @@ SAMPLER_JS = """() => {
 }"""
 
 
-def _conftest(config: pytest.Config):
-    conftest = Path(__file__).with_name("conftest.py").resolve()
-    for plugin in config.pluginmanager.get_plugins():
-        if Path(getattr(plugin, "__file__", "") or "/").resolve() == conftest:
-            return plugin
-    raise RuntimeError("tests/browser/conftest.py is not loaded")
-
-
 @pytest.fixture(scope="module")
-def lab(browser, lab_server, request) -> Iterator:
+def lab(browser, lab_server, request, kit) -> Iterator:
     """The module's notebook, open, its setup cell run, the sampler installed."""
-    conftest = _conftest(request.config)
+    conftest = kit
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(conftest.TIMEOUT_MS)
     page = context.new_page()

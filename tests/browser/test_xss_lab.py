@@ -172,14 +172,6 @@ class Run:
         return out
 
 
-def _notebook_class(config: pytest.Config):
-    conftest = Path(__file__).with_name("conftest.py").resolve()
-    for plugin in config.pluginmanager.get_plugins():
-        if Path(getattr(plugin, "__file__", "") or "/").resolve() == conftest:
-            return plugin.Notebook, plugin.Console, plugin.TIMEOUT_MS
-    raise RuntimeError("tests/browser/conftest.py is not loaded")
-
-
 def _cells(chunks: list[list[str]]) -> tuple[list[str], list[str]]:
     blob = base64.b64encode(json.dumps(chunks).encode()).decode()
     setup = (
@@ -223,8 +215,8 @@ def _cells(chunks: list[list[str]]) -> tuple[list[str], list[str]]:
 
 
 @pytest.fixture(scope="module")
-def xss_run(browser, lab_server, request) -> Run:
-    Notebook, Console, timeout_ms = _notebook_class(request.config)
+def xss_run(browser, lab_server, request, kit) -> Run:
+    Notebook, Console, timeout_ms = kit.Notebook, kit.Console, kit.TIMEOUT_MS
     chunks = [payload.chunks(number) for number, payload in enumerate(PAYLOADS)]
     run = Run(count=len(chunks))
     phase = {"name": "setup"}
