@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import nbformat
@@ -227,11 +228,16 @@ def notebook_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyte
 
 
 @pytest.fixture(scope="session")
-def kit():
-    """This module, for a test module's own module-scoped page: its ``Notebook``,
-    ``Console``, ``TIMEOUT_MS`` and ``failed_tests_of_module`` (pytest loads conftest.py
-    under a name a test module cannot import)."""
-    return sys.modules[__name__]
+def kit() -> SimpleNamespace:
+    """What a test module's own module-scoped page needs from here: ``Notebook``,
+    ``Console``, ``TIMEOUT_MS`` and ``failed_tests_of_module``. (Every conftest.py is
+    imported as ``conftest``, so neither an import nor ``sys.modules`` finds this one.)"""
+    return SimpleNamespace(
+        Notebook=Notebook,
+        Console=Console,
+        TIMEOUT_MS=TIMEOUT_MS,
+        failed_tests_of_module=failed_tests_of_module,
+    )
 
 
 def failed_tests_of_module(request: pytest.FixtureRequest) -> list[str]:
