@@ -2,7 +2,9 @@
 
 ``Chat`` (a chat in a cell) and ``%%gemini --chat NAME`` both keep their conversations here,
 in one registry (``conversations``), so ``Chat(key="x")`` and ``%%gemini --chat x`` are the
-same conversation. No IPython here: views are whatever listens (``ConversationView``).
+same conversation. No IPython here: views are whatever listens (``ConversationView``). The
+Stop and Continue of one reply's view (a ``%%gemini --chat`` cell) are ``ReplyActions``
+(``reply_actions.py``), handed on from here.
 
 The history is the SDK's (``get_history(curated=True)``), never a copy. The SDK records a
 turn only when its stream is read to the end, so a failed or stopped reply leaves the
@@ -22,6 +24,7 @@ from google.genai import types
 from google.genai.chats import AsyncChat
 
 from .cost import Cost, total_cost
+from .reply_actions import ReplyActions
 from .request import StreamRequest
 from .runner import NOTHING_TO_CONTINUE, ContinueRefused, Runner, RunSink, SinkGroup
 from .settings import NO_RETRY, StreamOptions
@@ -338,43 +341,6 @@ class Conversation:
         cost = self.cost
         for view in self.views:
             view.show_turns(turns, busy=busy, cost=None if cost is None else cost.usd)
-
-
-class ReplyActions:
-    """Stop and Continue for the view of one reply (a ``%%gemini --chat`` cell): they act
-    while that reply (the ``index``-th exchange) is the conversation's last."""
-
-    def __init__(self, conversation: Conversation, index: int, sink: RunSink) -> None:
-        self.conversation, self.index, self.sink = conversation, index, sink
-
-    @property
-    def stoppable_now(self) -> bool:
-        return self._is_last() and self.conversation.stoppable_now
-
-    def stop(self) -> None:
-        if self._is_last():
-            self.conversation.stop()
-
-    def why_not_continue(self) -> str | None:
-        if not self._is_last():
-            return "A later message was sent in this conversation; only its last reply goes on."
-        return self.conversation.why_not_continue()
-
-    def continue_answer(self) -> StreamState:
-        self._check()
-        return self.conversation.continue_answer(sink=self.sink)
-
-    def start_continuation(self) -> asyncio.Task[StreamState]:
-        self._check()
-        return self.conversation.start_continuation(sink=self.sink)
-
-    def _is_last(self) -> bool:
-        return len(self.conversation.turns) - 1 == self.index
-
-    def _check(self) -> None:
-        refused = self.why_not_continue()
-        if refused:
-            raise ContinueRefused(refused)
 
 
 conversations: dict[str, Conversation] = {}
