@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -229,15 +230,10 @@ def notebook_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyte
 
 @pytest.fixture(scope="session")
 def kit() -> SimpleNamespace:
-    """What a test module's own module-scoped page needs from here: ``Notebook``,
-    ``Console``, ``TIMEOUT_MS`` and ``failed_tests_of_module``. (Every conftest.py is
-    imported as ``conftest``, so neither an import nor ``sys.modules`` finds this one.)"""
-    return SimpleNamespace(
-        Notebook=Notebook,
-        Console=Console,
-        TIMEOUT_MS=TIMEOUT_MS,
-        failed_tests_of_module=failed_tests_of_module,
-    )
+    """What a test module's own module-scoped page needs from here: ``module_page``. (Every
+    conftest.py is imported as ``conftest``, so neither an import nor ``sys.modules`` finds
+    this one.)"""
+    return SimpleNamespace(module_page=module_page)
 
 
 def failed_tests_of_module(request: pytest.FixtureRequest) -> list[str]:
@@ -489,29 +485,59 @@ _FINAL_DISPLAY_JS = f"""(name) => {{
 def _open_page(
     browser: Browser, request: pytest.FixtureRequest, server: JupyterServer
 ) -> Iterator[Notebook]:
+    notebook = _new_notebook(browser, server, re.sub(r"[^\w-]+", "_", request.node.name))
+    try:
+        yield notebook
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is None or report.failed:
+            _show_failure(notebook, request.node.name, notebook.console.messages)
+            print(f"---- end of the server log ({server.log}) ----")
+            print(server.log.read_text(errors="replace")[-4000:])
+        notebook.page.context.close()
+        server.reset()
+
+
+@contextmanager
+def module_page(
+    browser: Browser, server: JupyterServer, request: pytest.FixtureRequest
+) -> Iterator[Notebook]:
+    """A page that all the tests of ``request``'s module share, for a notebook that is run
+    once, named after the module. Its screenshot and console are shown when the block raises
+    or when a test of the module failed; then the page is closed and the server reset."""
+    name = Path(request.module.__file__).stem
+    notebook = _new_notebook(browser, server, name)
+    try:
+        yield notebook
+    except Exception:
+        _show_failure(notebook, name, notebook.console.messages[-200:])
+        raise
+    else:
+        if failed_tests_of_module(request):
+            _show_failure(notebook, name, notebook.console.messages[-200:])
+    finally:
+        notebook.page.context.close()
+        server.reset()
+
+
+def _new_notebook(browser: Browser, server: JupyterServer, name: str) -> Notebook:
+    """A notebook in a browser context of its own, its page's console recorded."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     console = Console()
     page.on("console", console.on_console)
     page.on("pageerror", console.on_page_error)
-    name = re.sub(r"[^\w-]+", "_", request.node.name)
-    notebook = Notebook(page, server, name, console)
+    return Notebook(page, server, name, console)
+
+
+def _show_failure(notebook: Notebook, title: str, messages: list[str]) -> None:
     try:
-        yield notebook
-    finally:
-        report = getattr(request.node, "report_call", None)
-        if report is None or report.failed:
-            try:
-                notebook.screenshot("failure", full_page=True)
-            except Exception as exc:  # the page may be gone; the console matters more
-                print(f"(no failure screenshot: {exc})")
-            print(f"\n---- browser console of {request.node.name} ----")
-            print("\n".join(console.messages) or "(empty)")
-            print(f"---- end of the server log ({server.log}) ----")
-            print(server.log.read_text(errors="replace")[-4000:])
-        context.close()
-        server.reset()
+        notebook.screenshot("failure", full_page=True)
+    except Exception as exc:  # the page may be gone; the console matters more
+        print(f"(no failure screenshot: {exc})")
+    print(f"\n---- browser console of {title} ----")
+    print("\n".join(messages) or "(empty)")
 
 
 @pytest.fixture

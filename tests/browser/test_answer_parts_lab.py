@@ -80,28 +80,13 @@ CALL_STATES_JS = """() => {
 @pytest.fixture(scope="module")
 def answers(browser, lab_server, request, kit) -> Iterator:
     """The module's notebook, run once: one answer of each kind, and a tool-calling chat."""
-    conftest = kit
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(conftest.TIMEOUT_MS)
-    page = context.new_page()
-    console = conftest.Console()
-    page.on("console", console.on_console)
-    page.on("pageerror", console.on_page_error)
-    lab = conftest.Notebook(page, lab_server, "test_answer_parts_lab", console)
-    lab.write(*CELLS).open()
-    lab.run_all()
-    for index in range(NOT_CALLED + 1):
-        lab.wait_status("done", index=index)
-    lab.page.locator(".gw-chat").wait_for()
-    try:
+    with kit.module_page(browser, lab_server, request) as lab:
+        lab.write(*CELLS).open()
+        lab.run_all()
+        for index in range(NOT_CALLED + 1):
+            lab.wait_status("done", index=index)
+        lab.page.locator(".gw-chat").wait_for()
         yield lab
-    finally:
-        failed = conftest.failed_tests_of_module(request)
-        if failed:
-            print("\n---- browser console of test_answer_parts_lab ----")
-            print("\n".join(console.messages[-200:]) or "(empty)")
-        context.close()
-        lab_server.reset()
 
 
 def kernel_json(lab, expression: str):

@@ -473,27 +473,20 @@ def listener() -> Iterator[Listener]:
 
 @pytest.fixture(scope="module")
 def parts_run(browser, lab_server, listener, request, kit) -> Run:
-    conftest = kit
     base = listener.base
     run = Run(base=base)
     replay = lab_server.root / "answer_parts_xss_replay.json"
     replay.write_text(json.dumps(replay_file(base)), encoding="utf-8")
 
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(conftest.TIMEOUT_MS)
-    page = context.new_page()
-    console = conftest.Console()
-    page.on("console", console.on_console)
-    page.on("pageerror", console.on_page_error)
+    with kit.module_page(browser, lab_server, request) as lab:
+        page = lab.page
 
-    def on_dialog(dialog) -> None:
-        run.dialogs.append(dialog.message)
-        dialog.dismiss()
+        def on_dialog(dialog) -> None:
+            run.dialogs.append(dialog.message)
+            dialog.dismiss()
 
-    page.on("dialog", on_dialog)
-    context.on("page", lambda popup: run.popups.append(popup.url))
-    lab = conftest.Notebook(page, lab_server, "test_answer_parts_xss_lab", console)
-    try:
+        page.on("dialog", on_dialog)
+        page.context.on("page", lambda popup: run.popups.append(popup.url))
         lab.write(*cells(replay, base)).open()
         page.evaluate(f"() => {{ {INSPECT_JS} }}")
         page.evaluate(OBSERVER_JS, base)
@@ -551,13 +544,6 @@ def parts_run(browser, lab_server, listener, request, kit) -> Run:
         run.control_dialogs = run.dialogs[len(run.dialogs) - 1 :]
         if run.control_dialogs == ["control"]:
             run.dialogs.pop()
-    except Exception:
-        lab.screenshot("failure", full_page=True)
-        print("\n".join(console.messages[-200:]))
-        raise
-    finally:
-        context.close()
-        lab_server.reset()
     return run
 
 

@@ -73,25 +73,9 @@ SAMPLER_JS = """() => {
 @pytest.fixture(scope="module")
 def lab(browser, lab_server, request, kit) -> Iterator:
     """The module's notebook, open, its setup cell run, the sampler installed."""
-    conftest = kit
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(conftest.TIMEOUT_MS)
-    page = context.new_page()
-    console = conftest.Console()
-    page.on("console", console.on_console)
-    page.on("pageerror", console.on_page_error)
-    notebook = conftest.Notebook(page, lab_server, "test_structured_lab", console)
-    notebook.write(*CELLS).open()
-    try:
+    with kit.module_page(browser, lab_server, request) as notebook:
+        notebook.write(*CELLS).open()
         yield notebook
-    finally:
-        failed = conftest.failed_tests_of_module(request)
-        if failed:
-            notebook.screenshot("failure", full_page=True)
-            print("\n---- browser console of test_structured_lab ----")
-            print("\n".join(console.messages[-200:]) or "(empty)")
-        context.close()
-        lab_server.reset()
 
 
 def screenshot_top(lab, view, step: str) -> None:

@@ -216,26 +216,19 @@ def _cells(chunks: list[list[str]]) -> tuple[list[str], list[str]]:
 
 @pytest.fixture(scope="module")
 def xss_run(browser, lab_server, request, kit) -> Run:
-    Notebook, Console, timeout_ms = kit.Notebook, kit.Console, kit.TIMEOUT_MS
     chunks = [payload.chunks(number) for number, payload in enumerate(PAYLOADS)]
     run = Run(count=len(chunks))
     phase = {"name": "setup"}
 
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(timeout_ms)
-    page = context.new_page()
-    console = Console()
-    page.on("console", console.on_console)
-    page.on("pageerror", console.on_page_error)
+    with kit.module_page(browser, lab_server, request) as notebook:
+        page = notebook.page
 
-    def on_dialog(dialog) -> None:
-        run.dialogs.append(f"{phase['name']}:{dialog.message}")
-        dialog.dismiss()
+        def on_dialog(dialog) -> None:
+            run.dialogs.append(f"{phase['name']}:{dialog.message}")
+            dialog.dismiss()
 
-    page.on("dialog", on_dialog)
-    context.on("page", lambda popup: run.popups.append(popup.url))
-    notebook = Notebook(page, lab_server, "test_xss_lab", console)
-    try:
+        page.on("dialog", on_dialog)
+        page.context.on("page", lambda popup: run.popups.append(popup.url))
         cells, phases = _cells(chunks)
         notebook.write(*cells).open()
         page.evaluate(f"() => {{ {INSPECT_JS} }}")
@@ -284,13 +277,6 @@ def xss_run(browser, lab_server, request, kit) -> Run:
         run.control_hits = page.evaluate("() => window.__xss_hits") - run.hits
         run.control_dialogs = run.dialogs[dialogs_before:]
         del run.dialogs[dialogs_before:]
-    except Exception:
-        notebook.screenshot("failure", full_page=True)
-        print("\n".join(console.messages[-200:]))
-        raise
-    finally:
-        context.close()
-        lab_server.reset()
     return run
 
 
