@@ -5,18 +5,17 @@
 // reply, thoughts, parts, annotations, status, notice, error, stats, recorded,
 // can_continue}. A reload shows the whole conversation; the reply being written (status
 // 'streaming') comes as delta messages, applied by offset as in StreamView, thoughts folded
-// away as there. A reply's text, parts and annotations are laid out by the renderer
+// away as there (chat_live.js); the log follows its end while the reader does
+// (chat_scroll.js). A reply's text, parts and annotations are laid out by the renderer
 // bundle's AnswerBody (answer_parts.js), the same as in a StreamView. Every
 // action (send, stop, regenerate, retry, clear, export) is an anywidget command: the chat
 // streams as a task on the kernel's loop, so the kernel answers while it streams.
 
+import { liveReply } from './chat_live.js';
+import { followEnd } from './chat_scroll.js';
 import { invoke } from './commands.js';
 import { loadRenderer } from './renderer_loader.js';
-import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { addCopyButtons, el, formatCost, formatStats, showRetry, stopAnswer, thoughtsPanel } from './view_parts.js';
-
-// New text a frame takes in (as in stream_view.js): a reply resumed whole fills in over frames.
-const FRAME_CHARS = 16 * 1024;
+import { addCopyButtons, el, formatCost, formatStats, stopAnswer, thoughtsPanel } from './view_parts.js';
 
 const STOP_HINT =
   'This reply streams inside a running cell, so the kernel cannot read the click: use ' +
@@ -75,28 +74,8 @@ async function render({ model, el: root }) {
   };
   const rendered = []; // [{key, node}] per finished turn, reused while unchanged
 
-  // The log follows the conversation's end until the reader scrolls away from it (wheel,
-  // touch, keys, the scrollbar), and again once they scroll back to the end. Told by what
-  // the reader did, not by scroll events: replacing the live reply by its finished turn
-  // moves scrollTop too.
-  let following = true;
-  const nearEnd = () => messages.scrollHeight - messages.scrollTop - messages.clientHeight < 48;
-  const toEnd = () => (messages.scrollTop = messages.scrollHeight);
-  const readerScrolled = () => requestAnimationFrame(() => (following = nearEnd()));
-  for (const event of ['wheel', 'touchmove', 'keyup', 'pointerup']) {
-    messages.addEventListener(event, readerScrolled, { passive: true });
-  }
-  // A message's height settles after it is written (rendered sections off screen are laid out
-  // when they come into view): follow each size change, not only each write.
-  const pinned = typeof ResizeObserver === 'function'
-    ? new ResizeObserver(() => following && toEnd())
-    : null;
-  const watch = (nodes) => nodes.forEach((node) => pinned?.observe(node));
-
-  let live = null; // the reply being streamed: {node, body, stats, streamed, answer, thinking}
-  let frame = 0;
-  let buffered = [];
-  let resyncing = false;
+  const log = followEnd(messages); // chat_scroll.js
+  const live = liveReply({ model, messages, log, answerFor, resetAnswer, IncrementalRenderer }); // chat_live.js
 
   const say = (text) => {
     hint.textContent = text || '';
@@ -192,7 +171,7 @@ async function render({ model, el: root }) {
 
   function showTurns() {
     const turns = model.get('turns') || [];
-    if (turns.length > rendered.length) following = true; // a new message: go to it
+    if (turns.length > rendered.length) log.resume(); // a new message: go to it
     const fills = [];
     turns.forEach((turn, index) => {
       const isLast = index === turns.length - 1;
@@ -208,9 +187,9 @@ async function render({ model, el: root }) {
         for (const old of entry.nodes.slice(1)) old.remove();
         entry.fill = null; // an idle fill of the old nodes has nothing left to do
       } else {
-        for (const node of made.nodes) messages.insertBefore(node, live ? live.node : null);
+        for (const node of made.nodes) messages.insertBefore(node, live.node);
       }
-      watch(made.nodes);
+      log.watch(made.nodes);
       const fresh = { key, nodes: made.nodes, reply: made.reply, fill: made.fill, actions: null };
       rendered[index] = fresh;
       showActions(fresh, turn, isLast);
@@ -228,98 +207,7 @@ async function render({ model, el: root }) {
     for (const entry of fills.splice(-SHOWN_AT_ONCE)) run(entry)();
     unfilled.push(...fills.map(run));
     fillWhenIdle();
-    if (following) toEnd();
-  }
-
-  /** A bubble for the reply being streamed; a continued reply starts with what it has. */
-  function startLive(text = '', thoughts = '', parts = [], annotations = null, format = null, rows = []) {
-    if (live) endLive();
-    const node = el('div', 'gw-message gw-model');
-    node.dataset.status = 'streaming';
-    const thinking = thoughtsPanel();
-    const body = el('div', 'gw-body jp-RenderedHTMLCommon jp-RenderedMarkdown');
-    const stats = el('div', 'gw-turn-stats', 'waiting…');
-    node.append(thinking.node, body, stats);
-    messages.append(node);
-    watch([node]);
-    if (following) toEnd();
-    live = {
-      node, body, stats, thoughts: thinking.node,
-      streamed: new StreamedText(),
-      answer: answerFor(body, format),
-      thinking: new IncrementalRenderer(thinking.body),
-    };
-    live.streamed.reset(text, thoughts, parts, annotations, rows);
-    resetAnswer(live.answer, text, parts, annotations, rows);
-    live.answer.setStatus('streaming');
-    live.thinking.reset(thoughts);
-    if (text || thoughts || parts.length || annotations) scheduleRender();
-  }
-
-  function endLive() {
-    if (live) {
-      live.stopCountdown?.();
-      live.node.remove();
-      if (following) toEnd();
-    }
-    live = null;
-    buffered = [];
-  }
-
-  function scheduleRender() {
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      if (!live) return;
-      live.answer.render({ maxChars: FRAME_CHARS });
-      if (live.thinking.render({ maxChars: FRAME_CHARS })) live.thoughts.hidden = live.streamed.thoughts.length === 0;
-      if (live.latestStats) live.stats.textContent = formatStats(live.latestStats, '');
-      live.latestStats = null;
-      if (following) toEnd();
-      if (live.answer.pending || live.thinking.pending) scheduleRender();
-    });
-  }
-
-  function applyDelta(message) {
-    live.stopCountdown?.();
-    live.stopCountdown = null;
-    if (message.stats) live.latestStats = message.stats; // shown with the next frame
-    const added = live.streamed.apply(message);
-    if (added === null) {
-      buffered.push(message);
-      resync();
-    } else {
-      if (live.answer.json) {
-        if (added.text || added.rows.length) live.answer.append(added.text, added.rows);
-      } else {
-        if (added.text || added.parts.length) live.answer.append(added.text, added.parts);
-        if ('annotations' in added) live.answer.annotate(added.annotations);
-      }
-      if (added.thoughts) live.thinking.append(added.thoughts);
-      scheduleRender();
-    }
-  }
-
-  function resync() {
-    if (resyncing) return;
-    resyncing = true;
-    const signal = AbortSignal.timeout(SNAPSHOT_PATIENCE_MS);
-    invoke(model, '_snapshot', {}, { signal }).then(([snapshot]) => {
-      resyncing = false;
-      if (!live) return;
-      const parts = snapshot.parts ?? [];
-      const annotations = snapshot.annotations ?? null;
-      if ((snapshot.format === 'json') !== live.answer.json) live.answer = answerFor(live.body, snapshot.format);
-      live.streamed.reset(snapshot.text, snapshot.thoughts, parts, annotations, snapshot.rows ?? []);
-      resetAnswer(live.answer, snapshot.text, parts, annotations, snapshot.rows);
-      live.thinking.reset(snapshot.thoughts);
-      const waiting = buffered;
-      buffered = [];
-      waiting.forEach(applyDelta);
-      scheduleRender();
-    }, () => {
-      resyncing = false;
-    });
+    log.follow();
   }
 
   function showState() {
@@ -336,8 +224,8 @@ async function render({ model, el: root }) {
     backend.textContent = where;
     backend.hidden = !where;
     backend.classList.toggle('gw-offline', where.startsWith('offline'));
-    if (!busy) endLive();
-    else if (!live) startLive();
+    if (!busy) live.end();
+    else live.ensure();
   }
 
   async function act(name, payload = {}, buffers = []) {
@@ -396,18 +284,14 @@ async function render({ model, el: root }) {
 
   model.on('msg:custom', (message) => {
     if (message.type === 'reply_start') {
-      startLive(
+      live.start(
         message.text, message.thoughts, message.parts ?? [], message.annotations ?? null,
         message.format ?? null, message.rows ?? [],
       );
     } else if (message.type === 'retry') {
-      if (!live) startLive();
-      live.stopCountdown?.();
-      live.stopCountdown = showRetry(live.stats, message);
+      live.retry(message);
     } else if (message.type === 'delta') {
-      if (!live) startLive();
-      if (resyncing) buffered.push(message);
-      else applyDelta(message);
+      live.delta(message);
     }
   });
   model.on('change:turns', () => {
@@ -418,12 +302,12 @@ async function render({ model, el: root }) {
 
   showTurns();
   showState();
-  if (model.get('busy')) resync(); // opened mid-reply (a reload): fetch the text so far
-  toEnd();
+  if (model.get('busy')) live.resync(); // opened mid-reply (a reload): fetch the text so far
+  log.toEnd();
 
   return () => {
-    if (frame) cancelAnimationFrame(frame);
-    pinned?.disconnect();
+    live.dispose();
+    log.disconnect();
     if (idle) (globalThis.cancelIdleCallback ?? clearTimeout)(idle);
   };
 }
