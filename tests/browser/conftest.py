@@ -9,14 +9,11 @@ environment with the offline backend and no API key, so nothing leaves the machi
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,9 +37,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-TIMEOUT_MS = 60_000
-"""Generous: the first kernel start and the first widget render take seconds on a busy box."""
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -51,6 +45,14 @@ if not CHROMIUM.exists():
     )
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright  # noqa: E402
+from server_process import (  # noqa: E402
+    ARTIFACTS,
+    TIMEOUT_MS,
+    free_port,
+    kernel_env,
+    stop_process,
+    wait_until_up,
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -116,53 +118,16 @@ class JupyterServer:
         path.write_text(json.dumps(values), encoding="utf-8")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _kernel_env(home: Path) -> dict[str, str]:
-    """The server's (and so the kernels') environment: offline backend, no key, isolated dirs."""
-    env = dict(os.environ)
-    for name in (
-        "GEMINI_API_KEY",
-        "GOOGLE_API_KEY",
-        "GOOGLE_GENAI_USE_VERTEXAI",
-        "GOOGLE_GEMINI_BASE_URL",
-        "GEMINI_OFFLINE_DETERMINISTIC",
-    ):
-        env.pop(name, None)
-    env.update(
-        GEMINI_WIDGETS_BACKEND="offline",
-        # Gemini-like pacing, so streams are seen in stages; a cell can make it instant.
-        GEMINI_OFFLINE_PACING="1",
-        # The kernelspec runs "python": the venv's, whatever PATH the test run has.
-        PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
-        JUPYTER_CONFIG_DIR=str(home / "config"),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
-        IPYTHONDIR=str(home / "ipython"),
-    )
-    return env
+        stop_process(self.process)
 
 
 def start_server(app: str, home: Path) -> JupyterServer:
     """Start ``jupyter <app>`` (lab or notebook) with its root in ``home/root``."""
     root = home / "root"
     root.mkdir(parents=True)
-    env = _kernel_env(home)
+    env = kernel_env(home)
     token = secrets.token_hex(16)
-    port = _free_port()
+    port = free_port()
     log = home / f"{app}.log"
     module = {"lab": "jupyterlab", "notebook": "notebook"}[app]
     app_class = {"lab": "LabApp", "notebook": "JupyterNotebookApp"}[app]
@@ -199,19 +164,8 @@ def start_server(app: str, home: Path) -> JupyterServer:
         "@jupyterlab/apputils-extension:notification",
         {"fetchNews": "false", "checkForUpdates": False},
     )
-    deadline = time.monotonic() + 90
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"jupyter {app} exited: {log.read_text(errors='replace')[-3000:]}")
-        try:
-            server.api("GET", "/api/status")
-            return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            if time.monotonic() > deadline:
-                server.stop()
-                tail = log.read_text(errors="replace")[-3000:]
-                raise RuntimeError(f"jupyter {app} did not answer in 90 s: {tail}") from None
-            time.sleep(0.2)
+    wait_until_up(f"jupyter {app}", process, log, lambda: server.api("GET", "/api/status"))
+    return server
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """A real ``marimo edit`` / ``marimo run`` server on one notebook, and its page.
 
 Started per test (a marimo server serves one notebook file), with the same environment as
-the Jupyter servers of conftest.py: the offline backend, no API key, Gemini-like pacing.
+the Jupyter servers (``server_process.kernel_env``): the offline backend, no API key,
+Gemini-like pacing.
 marimo renders each widget in an open shadow root; Playwright's CSS locators pierce it, and
 ``SHADOW_FIND_JS`` does the same for code run in the page.
 """
@@ -11,16 +12,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import ARTIFACTS, TIMEOUT_MS, _free_port, _kernel_env
 from playwright.sync_api import Page
+from server_process import ARTIFACTS, TIMEOUT_MS, free_port, kernel_env, stop_process, wait_until_up
 
 # Finds the first element matching a selector, looking inside shadow roots too.
 SHADOW_FIND_JS = """(selector) => {
@@ -59,21 +58,16 @@ class MarimoServer:
     log: Path
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 @contextmanager
 def marimo_server(mode: str, notebook: Path, home: Path) -> Iterator[MarimoServer]:
     """``marimo edit`` or ``marimo run`` on ``notebook`` until the block ends."""
-    env = _kernel_env(home)
+    env = kernel_env(home)
     env.update(XDG_CONFIG_HOME=str(home / "xdg-config"), XDG_CACHE_HOME=str(home / "xdg-cache"))
     env.pop("GEMINI_WIDGETS_DISPLAY", None)
-    port = _free_port()
+    port = free_port()
     log = home / f"marimo-{mode}.log"
     command = [
         *(sys.executable, "-m", "marimo", "-y", mode, str(notebook)),
@@ -85,24 +79,15 @@ def marimo_server(mode: str, notebook: Path, home: Path) -> Iterator[MarimoServe
     )
     server = MarimoServer(mode, f"http://127.0.0.1:{port}", notebook, process, log)
     try:
-        _wait_until_up(server)
+        wait_until_up("marimo", process, log, lambda: _health(server.url))
         yield server
     finally:
         server.stop()
 
 
-def _wait_until_up(server: MarimoServer) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"marimo exited: {server.log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{server.url}/health", timeout=5):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            if time.monotonic() > deadline:
-                raise RuntimeError("marimo did not answer in 90 s") from None
-            time.sleep(0.2)
+def _health(url: str) -> None:
+    with urllib.request.urlopen(f"{url}/health", timeout=5):
+        pass
 
 
 class MarimoPage:
