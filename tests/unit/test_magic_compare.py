@@ -5,28 +5,9 @@ from __future__ import annotations
 
 import pytest
 from IPython.core.error import UsageError
+from shell_cells import run
 
 from gemini_widgets import CompareResult
-from gemini_widgets import client as factory
-
-
-@pytest.fixture
-def offline(monkeypatch):
-    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_WIDGETS_BACKEND"):
-        monkeypatch.delenv(name, raising=False)
-    factory._reset_for_tests()
-    server = factory.offline_server()
-    server.reset()
-    yield server
-    server.reset()
-    factory._reset_for_tests()
-
-
-def run(ip, code: str):
-    result = ip.run_cell(code)
-    if result.error_in_exec is not None:
-        raise result.error_in_exec
-    return result.result
 
 
 def test_comma_separated_models_are_compared_with_the_line_settings(ipython, offline, capsys):

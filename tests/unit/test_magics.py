@@ -5,33 +5,14 @@ from __future__ import annotations
 import pydantic
 import pytest
 from IPython.core.error import UsageError
+from shell_cells import run
 
-from gemini_widgets import client as factory
 from gemini_widgets.conversation import conversations
 
 
 @pytest.fixture(scope="module")
 def ip(ipython):
     return ipython
-
-
-@pytest.fixture
-def offline(monkeypatch):
-    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_WIDGETS_BACKEND"):
-        monkeypatch.delenv(name, raising=False)
-    factory._reset_for_tests()
-    server = factory.offline_server()
-    server.reset()
-    yield server
-    server.reset()
-    factory._reset_for_tests()
-
-
-def run(ip, code: str):
-    result = ip.run_cell(code)
-    if result.error_in_exec is not None:
-        raise result.error_in_exec
-    return result.result
 
 
 def test_every_option_reaches_the_request_as_the_sdk_sends_it(ip, offline):
