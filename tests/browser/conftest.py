@@ -312,6 +312,23 @@ class Notebook:
             timeout=timeout,
         )
 
+    @contextmanager
+    def dark_theme(self) -> Iterator[None]:
+        """JupyterLab Dark for the block, then Light again (also when the block fails)."""
+        try:
+            self._set_theme("JupyterLab Dark", light=False)
+            yield
+        finally:
+            self._set_theme("JupyterLab Light", light=True)
+
+    def _set_theme(self, theme: str, *, light: bool) -> None:
+        # Lab covers the page with its splash while a theme loads: done once it is gone.
+        self.command("apputils:change-theme", {"theme": theme})
+        self.page.wait_for_function(
+            "light => document.body.dataset.jpThemeLight === light", arg=str(light).lower()
+        )
+        self.page.wait_for_selector("#jupyterlab-splash", state="detached")
+
     def command(self, name: str, args: dict[str, Any] | None = None) -> Any:
         """Run a JupyterLab command through the app (``expose_app_in_browser``)."""
         return self.page.evaluate(

@@ -364,23 +364,16 @@ def test_answer_parts_read_in_light_and_dark_theme(answers):
     }"""
     light, light_parts = view.evaluate(colours), lab.page.evaluate(parts)
     lab.screenshot("grounded-light", locator=view)
-    try:
-        lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
-        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+    with lab.dark_theme():
         lab.page.wait_for_function(
             "before => getComputedStyle(document.querySelector('.gw-notes')).color !== before",
             arg=light[0],
         )
-        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
         dark, dark_parts = view.evaluate(colours), lab.page.evaluate(parts)
         lab.screenshot("grounded-dark", locator=view)
         lab.screenshot("code-run-dark", locator=lab.stream_view(CODE))
         lab.screenshot("called-dark", locator=lab.stream_view(CALLED))
         lab.screenshot("chat-dark", locator=lab.page.locator(".gw-chat"))
-    finally:
-        lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
-        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
-        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
     assert dark[0] != light[0], "the notes' text colour ignores the theme"
     assert dark[1] != light[1], "the citation markers' colour ignores the theme"
     names = ("code label", "outcome badge", "call name", "call result")

@@ -162,20 +162,18 @@ def test_dark_theme(lab):
     light = lab.page.locator(".gw-chat .gw-model .gw-body").last.evaluate(
         "node => getComputedStyle(node).color"
     )
-    lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
-    lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
-    lab.page.wait_for_function(  # the new colours applied, however long a busy page takes
-        """before => {
-            const bodies = document.querySelectorAll('.gw-chat .gw-model .gw-body');
-            return getComputedStyle(bodies[bodies.length - 1]).color !== before;
-        }""",
-        arg=light,
-    )
-    dark = lab.page.locator(".gw-chat .gw-model .gw-body").last.evaluate(
-        "node => getComputedStyle(node).color"
-    )
-    lab.screenshot("dark", locator=lab.page.locator(".gw-chat"))
-    lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
+    with lab.dark_theme():
+        lab.page.wait_for_function(  # the new colours applied, however long a busy page takes
+            """before => {
+                const bodies = document.querySelectorAll('.gw-chat .gw-model .gw-body');
+                return getComputedStyle(bodies[bodies.length - 1]).color !== before;
+            }""",
+            arg=light,
+        )
+        dark = lab.page.locator(".gw-chat .gw-model .gw-body").last.evaluate(
+            "node => getComputedStyle(node).color"
+        )
+        lab.screenshot("dark", locator=lab.page.locator(".gw-chat"))
     assert light != dark
 
 

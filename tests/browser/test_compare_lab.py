@@ -109,10 +109,7 @@ def test_three_models_stream_side_by_side_with_a_summary_in_light_and_dark(lab):
     compare.scroll_into_view_if_needed()
     light = compare.evaluate(COLOURS_JS)
     lab.screenshot("light", locator=compare)
-    try:
-        lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
-        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
-        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
+    with lab.dark_theme():
         lab.page.wait_for_function(
             "before => getComputedStyle(document.querySelector('.gw-compare-summary td'))"
             ".color !== before",
@@ -120,10 +117,6 @@ def test_three_models_stream_side_by_side_with_a_summary_in_light_and_dark(lab):
         )
         dark = compare.evaluate(COLOURS_JS)
         lab.screenshot("dark", locator=compare)
-    finally:
-        lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
-        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
-        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
     names = ("cell text", "header background", "best", "label")
     unchanged = [name for name, a, b in zip(names, light, dark, strict=True) if a == b]
     assert not unchanged, f"these keep their light-theme colour: {unchanged}"

@@ -273,21 +273,14 @@ def test_dark_theme_recolours_the_answer(lab):
     ]"""
     light = body.evaluate(colours)
     lab.screenshot("light")
-    try:
-        lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
-        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+    with lab.dark_theme():
         lab.page.wait_for_function(
             "before => getComputedStyle(document.querySelector('.gw-stream .gw-body')).color"
             " !== before",
             arg=light[0],
         )
         dark = body.evaluate(colours)
-        # JupyterLab covers the page with its splash while a theme loads: shoot after it.
-        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
         lab.screenshot("dark")
-    finally:
-        lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
-        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
     assert dark[0] != light[0], "the answer's text colour ignores the theme"
     assert dark[1] != light[1], "the widget's background ignores the theme"
 

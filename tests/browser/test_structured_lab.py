@@ -181,10 +181,7 @@ def test_the_table_reads_in_the_dark_theme(lab):
     notice = lab.stream_view(BROKEN).locator(".gw-notice")
     shade = "n => getComputedStyle(n).backgroundColor"
     light, light_notice = view.evaluate(colours), notice.evaluate(shade)
-    try:
-        lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
-        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
-        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
+    with lab.dark_theme():
         lab.page.wait_for_function(
             "before => getComputedStyle(document.querySelector('.gw-json-table td')).color"
             " !== before",
@@ -194,10 +191,6 @@ def test_the_table_reads_in_the_dark_theme(lab):
         screenshot_top(lab, view, "done-dark")
         lab.screenshot("broken-dark", locator=lab.stream_view(BROKEN))
         lab.screenshot("chat-dark", locator=lab.page.locator(".gw-chat"))
-    finally:
-        lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
-        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
-        lab.page.wait_for_selector("#jupyterlab-splash", state="detached")
     assert dark[0] != light[0], "the table's text keeps its light-theme colour"
     assert dark[2] != light[2], "the view's background keeps its light-theme colour"
     # The parse error's sentence: a light background under the dark theme's light text
