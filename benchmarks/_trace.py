@@ -4,8 +4,8 @@ Used by ``bench_lab_stream.py --trace``. While one run streams, two things recor
 through the DevTools protocol: a performance trace (``devtools.timeline``: the renderer
 main thread's tasks, split into script, style, layout, paint, GC... by self time) and the
 V8 sampling profiler (JS self time by function). JS in the renderer bundle is minified, so
-its samples are mapped back to source files with a source map of the same build (esbuild,
-the options of ``js/build.mjs``, into a temporary directory; the code is checked to be
+its samples are mapped back to source files with a source map of the same build (``js/build.mjs
+--sourcemap`` into a temporary directory; the code is checked to be
 byte for byte the shipped ``renderer.js``): markdown-it, KaTeX, highlight.js, DOMPurify,
 and our own files. Other JS is grouped by where it was loaded from (JupyterLab, the widget
 manager, anywidget, our glue).
@@ -26,6 +26,7 @@ from _harness import progress, table
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC_RENDERER = ROOT / "gemini_widgets" / "static" / "renderer.js"
+TOP_FUNCTIONS = 15
 CATEGORIES = [
     "devtools.timeline",
     "disabled-by-default-devtools.timeline",
@@ -139,7 +140,7 @@ def traced(notebook: Any, code: str, source_map: SourceMap) -> dict[str, Any]:
     return {
         "run": result,
         "timeline": timeline(trace),
-        "js": js_self_time(profile, scripts, source_map),
+        **js_self_time(profile, scripts, source_map),
     }
 
 
@@ -191,8 +192,9 @@ def timeline(trace: dict[str, Any]) -> dict[str, float]:
 
 def js_self_time(
     profile: dict[str, Any], scripts: dict[str, dict[str, Any]], source_map: SourceMap
-) -> dict[str, float]:
-    """JS self time (s) by library / file, from the sampling profile."""
+) -> dict[str, dict[str, float]]:
+    """JS self time (s) from the sampling profile: by library / file ("js"), and by
+    function ("functions": origin, name and line, to see what inside an origin costs)."""
     renderer_length = len(STATIC_RENDERER.read_text(encoding="utf-8"))
     nodes = {n["id"]: n for n in profile["nodes"]}
     parents = {child: n["id"] for n in profile["nodes"] for child in n.get("children", [])}
@@ -202,6 +204,7 @@ def js_self_time(
     total_us = profile["endTime"] - profile["startTime"]
     per_sample = total_us / max(1, len(profile["samples"])) / 1e6
     out: dict[str, float] = defaultdict(float)
+    functions: dict[str, float] = defaultdict(float)
     for node_id, count in counts.items():
         # A DOM or parser built-in (parseFromString, querySelectorAll...) has no script:
         # it counts for the nearest caller that has one.
@@ -213,9 +216,13 @@ def js_self_time(
         if not frame.get("url") and not frame["functionName"].startswith("("):
             frame = nodes[node_id]["callFrame"]
         script = scripts.get(frame.get("scriptId", ""), {})
-        out[origin(frame, script, renderer_length, source_map)] += count * per_sample
+        where = origin(frame, script, renderer_length, source_map)
+        out[where] += count * per_sample
+        if not where.startswith("("):
+            name = frame["functionName"] or "(anonymous)"
+            functions[f"{where}: {name} :{frame.get('lineNumber', 0) + 1}"] += count * per_sample
     out.pop("(idle)", None)
-    return dict(out)
+    return {"js": dict(out), "functions": dict(functions)}
 
 
 def origin(
@@ -267,6 +274,10 @@ def print_breakdown(out: dict[str, Any]) -> None:
         ]
         print()
         print(table(["JS self time (sampling profile), by origin", "s", "share of JS"], rows))
+        top = sorted(data["functions"].items(), key=lambda kv: -kv[1])[:TOP_FUNCTIONS]
+        rows = [[where[:100], f"{s:.3f}", f"{100 * s / js_total:.0f} %"] for where, s in top]
+        print()
+        print(table(["JS self time, top functions (origin: name :line)", "s", "share of JS"], rows))
 
 
 class SourceMap:
@@ -280,24 +291,15 @@ class SourceMap:
         # GW_TRACE_JS_DIR: a js/ directory with the sources the shipped bundle was built from
         # (to profile an older build: `git archive` its js/src, node_modules linked).
         js = Path(os.environ.get("GW_TRACE_JS_DIR", ROOT / "js"))
-        out = Path(tempfile.mkdtemp(prefix="renderer-map-")) / "renderer.js"
+        out = Path(tempfile.mkdtemp(prefix="renderer-map-"))
+        # The build's own script and options, plus a source map: one place for both.
         subprocess.run(
-            [
-                str(ROOT / "js" / "node_modules" / ".bin" / "esbuild"),
-                "src/render.js",
-                "--bundle",
-                "--minify",
-                "--format=esm",
-                "--target=es2022",
-                "--alias:katex=katex/dist/katex.mjs",
-                "--legal-comments=eof",
-                "--sourcemap",
-                f"--outfile={out}",
-                "--log-level=warning",
-            ],
+            ["node", "build.mjs", str(out), "--sourcemap"],
             cwd=js,
             check=True,
+            stdout=subprocess.DEVNULL,
         )
+        out = out / "renderer.js"
         code = re.sub(r"//# sourceMappingURL=.*\n?$", "", out.read_text(encoding="utf-8"))
         if code != STATIC_RENDERER.read_text(encoding="utf-8"):
             progress("trace: static/renderer.js is not a fresh build; JS attribution may be off")

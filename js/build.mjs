@@ -1,14 +1,16 @@
 // Bundles js/src into gemini_widgets/static (shipped in the wheel): `npm run build`.
 // Output is deterministic, so a rebuild from `npm ci` reproduces the committed files;
-// test/static.test.js builds into a temporary directory (`node build.mjs DIR`) and checks that.
+// test/static.test.js builds into a temporary directory (`node build.mjs DIR`) and checks that;
+// benchmarks/_trace.py adds `--sourcemap` to map a profile of the shipped bundle to sources.
 import * as esbuild from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const STATIC = process.argv[2]
-  ? `${resolve(process.argv[2])}/`
-  : new URL('../gemini_widgets/static/', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const SOURCEMAP = args.includes('--sourcemap');
+const outDir = args.find((a) => !a.startsWith('--'));
+const STATIC = outDir ? `${resolve(outDir)}/` : new URL('../gemini_widgets/static/', import.meta.url).pathname;
 
 // One line per entry point: output name (in static/) -> source.
 const SCRIPTS = {
@@ -34,6 +36,7 @@ await esbuild.build({
   // markdown-it-texmath require()s katex while render.js imports it: without the alias
   // the bundle holds KaTeX's CommonJS and ES builds side by side (+270 KB).
   alias: { katex: 'katex/dist/katex.mjs' },
+  sourcemap: SOURCEMAP,
 });
 
 await esbuild.build({
