@@ -5,10 +5,7 @@
 
 import { invoke } from './commands.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { el, formatStats, showRetry, thoughtsPanel } from './view_parts.js';
-
-// New text a frame takes in (as in stream_view.js): a reply resumed whole fills in over frames.
-const FRAME_CHARS = 16 * 1024;
+import { FRAME_CHARS, el, formatStats, showRetry, thoughtsPanel } from './view_parts.js';
 
 /**
  * The live reply of a chat view's `model`, appended to `messages`, the log that `log`

@@ -16,15 +16,11 @@
 import { invoke } from './commands.js';
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { addCopyButtons, el, formatStats, showRetry, stopAnswer, thoughtsPanel } from './view_parts.js';
+import { FRAME_CHARS, addCopyButtons, el, formatStats, showRetry, stopAnswer, thoughtsPanel } from './view_parts.js';
 
 // Keyed by the widget's `_key` trait, not by the model object: anywidget hands
 // `initialize` and each `render` a fresh proxy of the model, so the proxy is no identity.
 const stores = (globalThis.__geminiWidgetsStores ??= new Map());
-
-// New text one frame takes in: a stream brings a few hundred characters a frame; a whole
-// answer shown at once (a reload, a second view) fills in at this pace instead of blocking.
-const FRAME_CHARS = 16 * 1024;
 
 const STOP_HINT =
   'The cell is still running, so the kernel cannot read this click yet: use Kernel → ' +

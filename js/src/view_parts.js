@@ -97,6 +97,13 @@ export function showRetry(node, retry) {
   return () => clearInterval(timer);
 }
 
+/**
+ * New text one frame of a view takes in: a stream brings a few hundred characters a frame;
+ * a whole answer shown at once (a reload, a second view, a resumed reply) fills in at this
+ * pace instead of blocking.
+ */
+export const FRAME_CHARS = 16 * 1024;
+
 /** How long Stop waits for the kernel to answer its message before trying an interrupt. */
 export const STOP_PATIENCE_MS = 2000;
 
