@@ -7,7 +7,14 @@ import time
 from .answer_parts import PlacedPart
 from .stream import Clock, Delta
 
-__all__ = ["Coalescer"]
+__all__ = ["FRAME_INTERVAL", "Coalescer"]
+
+# Seconds between deltas at most: 20 a second. Text that moves 20 times a second reads as
+# smooth, and each delta costs the page a kernel message and a render. In JupyterLab, a
+# 300 KB answer at 60 chunks a second took 0.8 s of the page's main thread at 20 deltas a
+# second against 1.0 s at 30 (4 rounds each, benchmarks/README.md); 10 a second saved
+# nothing more. A slow stream (a real model's few chunks a second) is not held at all.
+FRAME_INTERVAL = 1 / 20
 
 
 class Coalescer:
@@ -18,7 +25,7 @@ class Coalescer:
     passes with nothing new, so held text is never stranded until the next chunk.
     """
 
-    def __init__(self, interval: float = 1 / 30, clock: Clock = time.monotonic) -> None:
+    def __init__(self, interval: float = FRAME_INTERVAL, clock: Clock = time.monotonic) -> None:
         self.interval = interval
         self.clock = clock
         # Held pieces are joined once, when emitted: concatenating on every add would make

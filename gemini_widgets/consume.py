@@ -26,14 +26,13 @@ from typing import Any, Protocol, TypeAlias, TypedDict, Unpack
 
 from google.genai import types
 
-from .coalesce import Coalescer
+from .coalesce import FRAME_INTERVAL, Coalescer
 from .errors import StreamError, describe_error
 from .retry import RetryNotice, RetryPolicy
 from .stream import Delta, StreamState
 
-__all__ = ["ReadOptions", "StopSignal", "StreamSink", "aconsume", "consume"]
+__all__ = ["FRAME_INTERVAL", "ReadOptions", "StopSignal", "StreamSink", "aconsume", "consume"]
 
-FRAME_INTERVAL = 1 / 30
 _POLL = 0.1  # how often a waiting loop looks at its StopSignal
 
 

@@ -31,7 +31,7 @@ from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_exfiltration_lab import Listener
-from xss_payloads import trap
+from xss_payloads import CHUNK_GAP, trap
 
 pytestmark = pytest.mark.browser
 
@@ -287,8 +287,7 @@ def cells(replay: Path, base: str) -> list[str]:
         "from gemini_widgets.client import offline_server\n"
         "from gemini_widgets.offline import Pacing\n"
         "server = offline_server()\n"
-        "# Slower than a render frame (1/30 s): every partial answer is rendered on its own.\n"
-        "server.state.pacing = Pacing(first_chunk=0.01, between=(0.04, 0.04))\n"
+        f"server.state.pacing = Pacing(first_chunk=0.01, between=({CHUNK_GAP}, {CHUNK_GAP}))\n"
         f"server.replay({str(replay)!r})\n"
         f"RESULT = json.loads(base64.b64decode({result!r}))\n\n"
         "def lookup_note(topic: str) -> dict:\n"

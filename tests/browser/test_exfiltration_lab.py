@@ -23,12 +23,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import expect
+from xss_payloads import CHUNK_GAP, SPLIT
 
 pytestmark = pytest.mark.browser
 
 SURFACES = ("stream", "chat", "magic")
 DONE_MARK = "EXFIL-RUN-FINISHED"
-SPLIT = "¦"  # a chunk boundary inside a payload
 # A 1x1 PNG: what the listener serves, and the inline image that must still render.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -173,8 +173,7 @@ def _cells(base: str) -> list[str]:
         "from gemini_widgets.offline import Pacing\n"
         f"ANSWERS = json.loads(base64.b64decode('{blob}').decode())\n"
         "server = offline_server()\n"
-        "# Slower than a render frame (1/30 s): every partial text is rendered on its own.\n"
-        "server.state.pacing = Pacing(first_chunk=0.01, between=(0.04, 0.04))\n"
+        f"server.state.pacing = Pacing(first_chunk=0.01, between=({CHUNK_GAP}, {CHUNK_GAP}))\n"
         "for prompt, chunks in ANSWERS.items():\n"
         "    server.script(*chunks, prompt=prompt)"
     )

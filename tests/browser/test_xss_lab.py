@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from xss_payloads import PAYLOADS
+from xss_payloads import CHUNK_GAP, PAYLOADS
 
 pytestmark = pytest.mark.browser
 
@@ -180,8 +180,7 @@ def _cells(chunks: list[list[str]]) -> tuple[list[str], list[str]]:
         "from gemini_widgets.offline import Pacing\n"
         f"CHUNKS = json.loads(base64.b64decode('{blob}').decode())\n"
         "server = offline_server()\n"
-        "# Slower than a render frame (1/30 s), so every partial text is rendered on its own.\n"
-        "server.state.pacing = Pacing(first_chunk=0.02, between=(0.06, 0.06))\n"
+        f"server.state.pacing = Pacing(first_chunk=0.02, between=({CHUNK_GAP}, {CHUNK_GAP}))\n"
         "for i, chunks in enumerate(CHUNKS):\n"
         "    server.script(*chunks, prompt=f'xss-{i}')"
     )

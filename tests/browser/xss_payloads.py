@@ -15,7 +15,14 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+from gemini_widgets.coalesce import FRAME_INTERVAL
+
 SPLIT = "¦"
+
+# Seconds between the offline server's chunks in the XSS tests: over the kernel's delta
+# interval (with room for a busy machine), so every partial answer is sent, and rendered,
+# on its own rather than merged with the next.
+CHUNK_GAP = round(FRAME_INTERVAL + 0.02, 3)
 
 
 def trap(number: int) -> str:
