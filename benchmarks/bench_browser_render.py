@@ -2,7 +2,8 @@
 
 A 300 KB demo answer (the offline server's "45000-word report": headings, lists, GFM
 tables, fenced code, display and inline math) is cut into deltas of 300-600 characters,
-what a fast stream brings in 1/30 s (the kernel's coalescing interval), and fed to the
+what a fast stream brings in 1/30 s (the kernel's coalescing interval when this was
+written; it is 1/20 s now, so real deltas are larger and fewer), and fed to the
 shipped bundle (``gemini_widgets/static/renderer.js``) one delta per animation frame, as
 StreamView's glue does: append, then ``render()`` in ``requestAnimationFrame``, then its
 copy-button scan. Side by side in one run, on a fresh page each time and alternating:
@@ -131,7 +132,8 @@ def demo_answer(size: int) -> str:
 
 
 def cut(text: str, rng: random.Random) -> list[str]:
-    """Deltas of 300-600 characters: a fast stream's text per 1/30 s."""
+    """Deltas of 300-600 characters: a fast stream's text per 1/30 s (more, smaller
+    renders than the kernel's 1/20 s interval makes: the stricter case)."""
     deltas, at = [], 0
     while at < len(text):
         step = rng.randint(300, 600)
