@@ -12,7 +12,7 @@
 // is timed on its own. Long tasks and long animation frames (both >= 50 ms) are observed
 // for what the timers cannot see (paint, GC).
 
-import { IncrementalRenderer, renderMarkdown } from '/renderer.js';
+import { IncrementalRenderer, blocksHtml, renderMarkdown } from '/renderer.js';
 
 export async function run(variant, deltas) {
   const host = document.getElementById('host');
@@ -136,11 +136,13 @@ function addCopyButtons(container) {
   }
 }
 
+// The answer's HTML as renderMarkdown writes it: without the glue's Copy buttons, and with
+// the renderer's section groups unwrapped (blocksHtml).
 function stripCopyButtons(container) {
   const copy = container.cloneNode(true);
   for (const button of copy.querySelectorAll('button.gw-copy')) button.remove();
   for (const pre of copy.querySelectorAll('pre[data-gw-copy]')) pre.removeAttribute('data-gw-copy');
-  return copy.innerHTML;
+  return blocksHtml(copy);
 }
 
 function el(tag, className, text) {
