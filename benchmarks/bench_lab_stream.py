@@ -1,6 +1,6 @@
 """Long answers and long chats in real JupyterLab + Chromium: the page's cost, side by side.
 
-A real JupyterLab server (the browser tests' launcher, ``tests/browser/conftest.py``) and
+A real JupyterLab server (the browser tests' launcher, ``tests/browser/jupyter_launcher.py``) and
 Debian's Chromium (headless, through Playwright's ``executable_path``). The kernel's
 offline server is scripted with the demo writer's report (headings, lists, GFM tables,
 fenced code, display and inline math) cut into 500-character chunks and paced at 60
@@ -37,7 +37,6 @@ The cookbook pattern is run at the sizes in ``--cookbook-sizes`` only (default 1
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import itertools
 import json
 import signal
@@ -47,6 +46,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from _harness import machine, percentile, progress, table
@@ -60,17 +60,22 @@ LONG_FRAME_MS = 50
 SETTLED_MS = 500
 
 
-def lab_fixtures() -> Any:
-    """The browser tests' JupyterLab launcher and page helpers, without pytest's collection."""
-    spec = importlib.util.spec_from_file_location(
-        "lab_fixtures", ROOT / "tests" / "browser" / "conftest.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    # Its sibling modules (server_process.py), as pytest's rootdir import puts them there.
+def lab_fixtures() -> SimpleNamespace:
+    """The browser tests' JupyterLab launcher, Chromium settings and Lab page scripts, from
+    their own modules in tests/browser (no pytest needed)."""
     sys.path.insert(0, str(ROOT / "tests" / "browser"))
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    import chromium_launch
+    import jupyter_launcher
+    import lab_page_js
+
+    return SimpleNamespace(
+        start_server=jupyter_launcher.start_server,
+        CHROMIUM=chromium_launch.CHROMIUM,
+        CHROMIUM_ARGS=chromium_launch.CHROMIUM_ARGS,
+        _PANEL_JS=lab_page_js._PANEL_JS,
+        _KERNEL_STATUS_JS=lab_page_js._KERNEL_STATUS_JS,
+        _KERNEL_EXECUTE_JS=lab_page_js._KERNEL_EXECUTE_JS,
+    )
 
 
 # ---- what the kernel runs ------------------------------------------------------------------

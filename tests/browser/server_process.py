@@ -1,8 +1,9 @@
 """What every server the browser tests start shares: a free port, the kernels' environment,
 waiting until it answers, and stopping it; and where screenshots go.
 
-A module of its own, imported by name from conftest.py and marimo_app.py: every conftest.py
-is imported as ``conftest``, so ``from conftest import ...`` may find another one.
+A module of its own, imported by name from jupyter_launcher.py, marimo_app.py and the
+others: every conftest.py is imported as ``conftest``, so ``from conftest import ...`` may
+find another one.
 """
 
 from __future__ import annotations
