@@ -13,6 +13,7 @@ import json
 
 import pytest
 from playwright.sync_api import expect
+from replay_files import answer_chunk, stream_interaction
 
 pytestmark = pytest.mark.browser
 
@@ -26,23 +27,15 @@ AFTER_CODE = "\n\nThe code printed the total. "
 LAST = "It is forty-five.\n"
 
 
-def _chunk(*parts, **candidate):
-    return {
-        "candidates": [
-            {"content": {"role": "model", "parts": list(parts)}, "index": 0, **candidate}
-        ]
-    }
-
-
 def replay_file() -> dict:
     text = BEFORE_HOLD + AFTER_CODE + LAST
     start = len((BEFORE_HOLD + AFTER_CODE).encode())  # UTF-8 bytes, as Gemini counts
     chunks = [
-        _chunk({"text": BEFORE_HOLD}),
-        _chunk({"executableCode": {"language": "PYTHON", "code": CODE}}),
-        _chunk({"codeExecutionResult": {"outcome": "OUTCOME_OK", "output": "total 45\n"}}),
-        _chunk({"text": AFTER_CODE}),
-        _chunk(
+        answer_chunk({"text": BEFORE_HOLD}),
+        answer_chunk({"executableCode": {"language": "PYTHON", "code": CODE}}),
+        answer_chunk({"codeExecutionResult": {"outcome": "OUTCOME_OK", "output": "total 45\n"}}),
+        answer_chunk({"text": AFTER_CODE}),
+        answer_chunk(
             {"text": LAST},
             finishReason="STOP",
             groundingMetadata={
@@ -60,27 +53,7 @@ def replay_file() -> dict:
     delays = [0.05, 0.05, 0.05, 0.05, HOLD]
     return {
         "replay_id": "parts-mid-stream",
-        "interactions": [
-            {
-                "request": {
-                    "method": "post",
-                    "url": "{MLDEV_URL_PREFIX}/models/gemini-2.5-flash:streamGenerateContent",
-                    "headers": {"Content-Type": "application/json"},
-                    "body_segments": [
-                        {"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}
-                    ],
-                },
-                "response": {
-                    "status_code": 200,
-                    "headers": {
-                        "Content-Type": "text/event-stream",
-                        "x-chunk-delays": ",".join(str(d) for d in delays),
-                    },
-                    "body_segments": chunks,
-                    "sdk_response_segments": [],
-                },
-            }
-        ],
+        "interactions": [stream_interaction(PROMPT, chunks, delays)],
     }
 
 

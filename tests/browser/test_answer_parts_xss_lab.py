@@ -30,6 +30,7 @@ import pytest
 from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).parent))
+from replay_files import answer_chunk, stream_interaction
 from test_exfiltration_lab import Listener
 from xss_payloads import CHUNK_GAP, trap
 
@@ -46,14 +47,6 @@ def T(number: int) -> str:
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
-
-
-def _chunk(*parts: dict[str, Any], **candidate: Any) -> dict[str, Any]:
-    return {
-        "candidates": [
-            {"content": {"role": "model", "parts": list(parts)}, "index": 0, **candidate}
-        ]
-    }
 
 
 def _text(text: str) -> dict[str, Any]:
@@ -148,9 +141,9 @@ def answers(base: str) -> dict[str, list[dict[str, Any]]]:
     )
     return {
         "xss-parts-grounding": [
-            _chunk(_text(sentences[0])),
-            _chunk(_text(sentences[1])),
-            _chunk(
+            answer_chunk(_text(sentences[0])),
+            answer_chunk(_text(sentences[1])),
+            answer_chunk(
                 _text(sentences[2]),
                 finishReason="STOP",
                 groundingMetadata=grounding,
@@ -159,8 +152,8 @@ def answers(base: str) -> dict[str, list[dict[str, Any]]]:
             ),
         ],
         "xss-parts-code": [
-            _chunk(_text("Running it.\n\n")),
-            _chunk(
+            answer_chunk(_text("Running it.\n\n")),
+            answer_chunk(
                 {
                     "executableCode": {
                         "language": "PYTHON",
@@ -169,7 +162,7 @@ def answers(base: str) -> dict[str, list[dict[str, Any]]]:
                     }
                 }
             ),
-            _chunk(
+            answer_chunk(
                 {
                     "codeExecutionResult": {
                         "outcome": "OUTCOME_OK",
@@ -178,15 +171,17 @@ def answers(base: str) -> dict[str, list[dict[str, Any]]]:
                     }
                 }
             ),
-            _chunk(
+            answer_chunk(
                 {"executableCode": {"language": f"<img src=x onerror={T(24)}>", "code": "x = 1"}}
             ),
-            _chunk({"codeExecutionResult": {"outcome": f"<svg onload={T(25)}>", "output": "1"}}),
-            _chunk(_text("\n\nAfter the code.\n"), finishReason="STOP"),
+            answer_chunk(
+                {"codeExecutionResult": {"outcome": f"<svg onload={T(25)}>", "output": "1"}}
+            ),
+            answer_chunk(_text("\n\nAfter the code.\n"), finishReason="STOP"),
         ],
         "xss-parts-calls": [
-            _chunk(_text("Calling.\n\n")),
-            _chunk(
+            answer_chunk(_text("Calling.\n\n")),
+            answer_chunk(
                 {
                     "functionCall": {
                         "name": f"<img src=x onerror={T(26)}>",
@@ -212,7 +207,7 @@ def answers(base: str) -> dict[str, list[dict[str, Any]]]:
                 },
                 {"functionCall": {"name": f"<b onmouseover={T(33)}>unanswered</b>", "args": {}}},
             ),
-            _chunk(
+            answer_chunk(
                 {"inlineData": {"mimeType": "image/svg+xml", "data": _b64(svg)}},
                 {"inlineData": {"mimeType": "image/png", "data": _b64(svg)}},
                 {
@@ -224,12 +219,12 @@ def answers(base: str) -> dict[str, list[dict[str, Any]]]:
                 {"fileData": {"mimeType": "text/html", "fileUri": f"{base}/file"}},
                 {"fileData": {"mimeType": "image/png", "fileUri": f"javascript:{T(35)}"}},
             ),
-            _chunk(_text("\n\nCalls done.\n"), finishReason="STOP"),
+            answer_chunk(_text("\n\nCalls done.\n"), finishReason="STOP"),
         ],
         # The SDK calls lookup_note (below) with these arguments, then asks again with its
         # result, which the offline server's own writer answers (quoting the result).
         "xss-parts-function": [
-            _chunk(
+            answer_chunk(
                 {
                     "functionCall": {
                         "name": "lookup_note",
@@ -257,23 +252,7 @@ def replay_file(base: str) -> dict[str, Any]:
     return {
         "replay_id": "answer-parts-xss",
         "interactions": [
-            {
-                "request": {
-                    "method": "post",
-                    "url": "{MLDEV_URL_PREFIX}/models/gemini-2.5-flash:streamGenerateContent",
-                    "headers": {"Content-Type": "application/json"},
-                    "body_segments": [
-                        {"contents": [{"role": "user", "parts": [{"text": prompt}]}]}
-                    ],
-                },
-                "response": {
-                    "status_code": 200,
-                    "headers": {"Content-Type": "text/event-stream"},
-                    "body_segments": chunks,
-                    "sdk_response_segments": [],
-                },
-            }
-            for prompt, chunks in answers(base).items()
+            stream_interaction(prompt, chunks) for prompt, chunks in answers(base).items()
         ],
     }
 
