@@ -1,10 +1,11 @@
 """The layers hold: the pure core and the offline server load no IPython or widget library.
 
-Each check runs in a fresh interpreter, since this test process has long imported everything.
+Each check starts in a fresh interpreter, since this test process has long imported everything.
 """
 
 from __future__ import annotations
 
+import pkgutil
 import subprocess
 import sys
 import textwrap
@@ -14,23 +15,23 @@ import pytest
 import gemini_widgets
 
 FRONT_END = ("IPython", "ipywidgets", "anywidget")
-CORE = (
-    "gemini_widgets",
-    "gemini_widgets.stream",
-    "gemini_widgets.consume",
-    "gemini_widgets.runner",
-    "gemini_widgets.runner_group",
-    "gemini_widgets.comparison",
-    "gemini_widgets.compare_summary",
-    "gemini_widgets.conversation",
-    "gemini_widgets.turns",
-    "gemini_widgets.settings",
-    "gemini_widgets.cost",
-    "gemini_widgets.prices",
-    "gemini_widgets.client",
-    "gemini_widgets.text_views",
-    "gemini_widgets.offline",
-)
+# The one list of modules allowed to load FRONT_END (a package counts with its submodules);
+# every other module of the package is the core and is checked below.
+FRONT_END_MODULES = {
+    "gemini_widgets.widgets": "the views: anywidget models shown with IPython's display",
+    "gemini_widgets.chat": "a Chat builds its ChatView in every mode, text mode too",
+    "gemini_widgets.magics": "the %%gemini magic, an IPython Magics class",
+    "gemini_widgets.magic_options": "the magic's options, IPython magic_arguments",
+    "gemini_widgets.magic_compare": "the magic's compare options, whose errors are UsageError",
+}
+ALL_MODULES = ["gemini_widgets"] + [
+    module.name for module in pkgutil.walk_packages(gemini_widgets.__path__, "gemini_widgets.")
+]
+CORE = [
+    name
+    for name in ALL_MODULES
+    if not any(name == front or name.startswith(front + ".") for front in FRONT_END_MODULES)
+]
 
 
 def run_fresh(code: str) -> str:
@@ -51,8 +52,39 @@ def loaded_after(code: str) -> list[str]:
     return out.split()
 
 
-def test_the_core_and_the_offline_server_load_no_ipython_or_widgets():
-    assert loaded_after("\n".join(f"import {module}" for module in CORE)) == []
+def loaded_by_each(modules: list[str]) -> dict[str, list[str]]:
+    """The front-end libraries each module loads, each imported alone in a child of one
+    fresh interpreter (forked: google.genai, which nearly all of them import, loads once)."""
+    out = run_fresh(f"""
+        import importlib, os, sys
+        import google.genai
+
+        def loaded():
+            return [m for m in {FRONT_END!r} if m in sys.modules]
+
+        assert not loaded(), loaded()
+        for name in {modules!r}:
+            if os.fork() == 0:
+                try:
+                    importlib.import_module(name)
+                    print(name, *loaded(), flush=True)
+                finally:
+                    os._exit(0)
+            os.wait()
+    """)
+    return {line.split()[0]: line.split()[1:] for line in out.splitlines()}
+
+
+def test_no_core_module_loads_ipython_or_widgets():
+    assert "gemini_widgets.offline.server" in CORE  # the walk reaches the subpackages
+    loaded = loaded_by_each(CORE)
+    assert set(loaded) == set(CORE)  # each one imported
+    assert {name: libraries for name, libraries in loaded.items() if libraries} == {}
+
+
+def test_the_front_end_modules_exist():
+    # A module renamed or removed must not leave a stale entry behind.
+    assert set(FRONT_END_MODULES) <= set(ALL_MODULES)
 
 
 def test_a_script_that_streams_without_a_view_loads_no_widgets():
