@@ -8,28 +8,15 @@ the SDK throws. ``scripts/setup`` installs the client's pinned packages with ``n
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
+from node_client import run_node_client, skip_without_the_js_sdk
 
 from gemini_widgets.offline import Fault, OfflineGemini
 from gemini_widgets.offline.wire import count_tokens
 
-CLIENT_DIR = Path(__file__).parent / "js_client"
-CLIENT = CLIENT_DIR / "stream.mjs"
-NODE = shutil.which("node")
-
-if NODE is None:
-    pytest.skip("node is not installed: the JS SDK tests need Node.js", allow_module_level=True)
-if not (CLIENT_DIR / "node_modules" / "@google" / "genai").is_dir():
-    pytest.skip(
-        f"{CLIENT_DIR}/node_modules is missing: run scripts/setup (npm ci in that folder)",
-        allow_module_level=True,
-    )
+skip_without_the_js_sdk()
 
 API_KEY = "js-sdk-secret-key-1234"
 WORDS = [f"w{i} " for i in range(10)]
@@ -47,20 +34,12 @@ def run_js(
     extra: tuple[str, ...] = (),
 ) -> list[Event]:
     """Run the JS client once and return the events it printed, in order."""
-    args = [NODE or "node", str(CLIENT), "--call", call, "--base-url", server.base_url]
+    args = ["--call", call, "--base-url", server.base_url]
     args += ["--api-version", api_version, "--model", model, "--api-key", api_key]
     args += ["--config", json.dumps(config or {})]
     for prompt in prompts or ("Hello",):
         args += ["--prompt", prompt]
-    # Nothing from this shell may point the client at a real Gemini or lend it a real key.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GEMINI_", "GOOGLE_"))}
-    done = subprocess.run(
-        [*args, *extra], capture_output=True, text=True, timeout=60, env=env, cwd=CLIENT_DIR
-    )
-    assert done.returncode == 0, f"node exited {done.returncode}:\n{done.stderr}"
-    events = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-    assert events, f"the JS client printed nothing:\n{done.stderr}"
-    return events
+    return run_node_client("stream.mjs", *args, *extra)
 
 
 def chunks_of(events: list[Event]) -> list[Event]:

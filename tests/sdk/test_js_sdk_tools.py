@@ -4,39 +4,14 @@ offsets in JavaScript, where string indices are UTF-16 units and an emoji takes 
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
+from node_client import run_node_client, skip_without_the_js_sdk
 
-import pytest
-
-CLIENT_DIR = Path(__file__).parent / "js_client"
-NODE = shutil.which("node")
-
-if NODE is None:
-    pytest.skip("node is not installed: the JS SDK tests need Node.js", allow_module_level=True)
-if not (CLIENT_DIR / "node_modules" / "@google" / "genai").is_dir():
-    pytest.skip(
-        f"{CLIENT_DIR}/node_modules is missing: run scripts/setup (npm ci in that folder)",
-        allow_module_level=True,
-    )
+skip_without_the_js_sdk()
 
 
 def test_js_sdk_reads_grounding_metadata_and_its_byte_offsets(server):
     prompt = "What do reviews say about the Kyoto café 🍵 東京タワー?"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GEMINI_", "GOOGLE_"))}
-    done = subprocess.run(
-        [NODE or "node", "grounded.mjs", "--base-url", server.base_url, "--prompt", prompt],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=CLIENT_DIR,
-    )
-    assert done.returncode == 0, done.stderr
-    events = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    events = run_node_client("grounded.mjs", "--base-url", server.base_url, "--prompt", prompt)
     assert events[-1] == {"event": "done"}, events[-3:]
     chunks = [e for e in events if e["event"] == "chunk"]
     assert [bool(c["groundingMetadata"]) for c in chunks] == [False] * (len(chunks) - 1) + [True]
