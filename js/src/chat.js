@@ -15,11 +15,7 @@ import { liveReply } from './chat_live.js';
 import { followEnd } from './chat_scroll.js';
 import { invoke } from './commands.js';
 import { loadRenderer } from './renderer_loader.js';
-import { addCopyButtons, el, formatCost, formatStats, stopAnswer, thoughtsPanel } from './view_parts.js';
-
-const STOP_HINT =
-  'This reply streams inside a running cell, so the kernel cannot read the click: use ' +
-  'Kernel → Interrupt (■). The partial reply is kept.';
+import { addCopyButtons, el, formatCost, formatStats, stopAnswer, stopHint, thoughtsPanel } from './view_parts.js';
 
 function download(name, text) {
   const link = el('a');
@@ -269,7 +265,7 @@ async function render({ model, el: root }) {
     const how = await stopAnswer({
       model, command: '_act', payload: { action: 'stop' }, background: model.get('background'),
     });
-    if (how === 'hint') say(STOP_HINT);
+    if (how === 'hint') say(stopHint('reply'));
   });
   attach.addEventListener('click', () => files.click());
   files.addEventListener('change', () => {

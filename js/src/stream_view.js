@@ -16,15 +16,11 @@
 import { invoke } from './commands.js';
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { FRAME_CHARS, addCopyButtons, el, formatStats, showRetry, stopAnswer, thoughtsPanel } from './view_parts.js';
+import { FRAME_CHARS, addCopyButtons, el, formatStats, showRetry, stopAnswer, stopHint, thoughtsPanel } from './view_parts.js';
 
 // Keyed by the widget's `_key` trait, not by the model object: anywidget hands
 // `initialize` and each `render` a fresh proxy of the model, so the proxy is no identity.
 const stores = (globalThis.__geminiWidgetsStores ??= new Map());
-
-const STOP_HINT =
-  'The cell is still running, so the kernel cannot read this click yet: use Kernel → ' +
-  'Interrupt (■) to stop now. The partial answer is kept.';
 
 /** One model's answer (text, thoughts, parts, annotations), kept by offset; views subscribe. */
 class StreamStore {
@@ -249,7 +245,7 @@ async function render({ model, el: root }) {
       model, command: '_stop_command', background: model.get('background'),
     });
     if (how === 'hint') {
-      hint.textContent = STOP_HINT;
+      hint.textContent = stopHint('answer');
       hint.hidden = false;
     }
     stop.disabled = false;

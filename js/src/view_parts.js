@@ -108,6 +108,18 @@ export const FRAME_CHARS = 16 * 1024;
 export const STOP_PATIENCE_MS = 2000;
 
 /**
+ * What Stop says when it cannot stop the answer itself (stopAnswer's 'hint'): how to
+ * interrupt the running cell, in words that fit every front end that leaves a widget no
+ * kernel handle (a notebook's Kernel menu, a cell's own stop button elsewhere; the views
+ * name no host, see portable.test.js). `what` is 'answer' or 'reply'.
+ */
+export function stopHint(what) {
+  return 'The cell is still running, so the kernel cannot read this click yet: interrupt ' +
+    "the cell to stop now (Kernel → Interrupt, ■, or the running cell's stop button). " +
+    `The partial ${what} is kept.`;
+}
+
+/**
  * Stop an answer, with as little of the front end as each case allows:
  * - a stream running as a task (`background`): a message to the kernel, which is free to
  *   read it (anywidget's command protocol, commands.js; no kernel handle needed);

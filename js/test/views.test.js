@@ -195,6 +195,8 @@ test('StreamView: Stop on a running cell with no kernel handle says how to stop'
   const hint = widget.el.querySelector('.gw-hint');
   assert.equal(hint.hidden, false);
   assert.match(hint.textContent, /Kernel → Interrupt/);
+  assert.match(hint.textContent, /the running cell's stop button/);
+  assert.match(hint.textContent, /The partial answer is kept/);
 });
 
 const turn = (fields) => ({
