@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import http.server
 import random
+import sys
 import threading
 import time
 from pathlib import Path
@@ -44,16 +45,6 @@ from gemini_widgets.offline.pacing import Pacing
 HERE = Path(__file__).resolve().parent
 PAGE = HERE / "browser_render"
 STATIC = HERE.parent / "gemini_widgets" / "static"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PROMPT = "Write a 45000-word report on distributed databases"
 PROBE_CHILDREN = (100, 500, 1_000, 2_000, 4_000)
 ROUTES = {
@@ -194,8 +185,14 @@ class browser:
     def __enter__(self) -> Any:
         from playwright.sync_api import sync_playwright
 
+        # The browser tests' Chromium and flags (Debian's, for a closed network).
+        sys.path.insert(0, str(HERE.parent / "tests" / "browser"))
+        from chromium_launch import CHROMIUM, CHROMIUM_ARGS
+
         self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        self.browser = self.playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
         page = self.browser.new_page(viewport={"width": 1000, "height": 800})
         page.route(
             "**/*",

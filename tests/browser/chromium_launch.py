@@ -1,4 +1,4 @@
-"""How the browser tests and the Lab benchmark launch Chromium: Debian's, with flags for a
+"""How the browser tests and the browser benchmarks launch Chromium: Debian's, with flags for a
 closed network."""
 
 from __future__ import annotations
