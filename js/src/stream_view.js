@@ -7,7 +7,8 @@
 // view of the model renders from it, so a second display or a display update shows the
 // whole answer without asking the kernel. A model made mid-stream (page reload) or one that
 // sees a gap asks for a snapshot (`_snapshot`) and applies the deltas it buffered meanwhile.
-// Views render at most once per animation frame.
+// Views render at most once per animation frame, and a long answer whose end is off screen
+// at most every OFFSCREEN_RENDER_MS while it streams (view_parts.js).
 //
 // The renderer bundle (markdown-it, DOMPurify, highlight.js, KaTeX) is not in this module:
 // anywidget sends a module with every widget instance, so the bundle travels once per
@@ -16,7 +17,10 @@
 import { invoke } from './commands.js';
 import { loadRenderer } from './renderer_loader.js';
 import { SNAPSHOT_PATIENCE_MS, StreamedText } from './streamed_text.js';
-import { FRAME_CHARS, addCopyButtons, el, formatStats, showRetry, stopAnswer, stopHint, thoughtsPanel } from './view_parts.js';
+import {
+  FRAME_CHARS, LONG_ANSWER_CHARS, OFFSCREEN_RENDER_MS, addCopyButtons, el, formatStats, showRetry,
+  stopAnswer, stopHint, thoughtsPanel, watchOnScreen,
+} from './view_parts.js';
 
 // Keyed by the widget's `_key` trait, not by the model object: anywidget hands
 // `initialize` and each `render` a fresh proxy of the model, so the proxy is no identity.
@@ -159,7 +163,8 @@ async function render({ model, el: root }) {
   error.setAttribute('role', 'alert');
   const hint = el('div', 'gw-hint');
   hint.hidden = true;
-  root.append(bar, thoughts, body, notice, error, hint);
+  const end = el('div', 'gw-end'); // where the reader would watch the answer grow
+  root.append(bar, thoughts, body, notice, error, hint, end);
 
   let stopCountdown = null;
   function showState() {
@@ -205,11 +210,28 @@ async function render({ model, el: root }) {
   let answer = null;
   let thinking = null;
   let frame = 0;
+  let held = 0; // the timer of a render held while the answer's end is off screen
+  let renderedAt = -Infinity;
   let latestStats = null; // shown with the next frame: one DOM write per frame, however many messages
+  const onScreen = watchOnScreen(end, () => renderSoon());
+  const holdFor = () => {
+    const offscreen = !onScreen.onScreen && model.get('status') === 'streaming';
+    if (!offscreen || store.text.length < LONG_ANSWER_CHARS) return 0;
+    return renderedAt + OFFSCREEN_RENDER_MS - Date.now();
+  };
   const scheduleRender = () => {
-    if (!ready || frame) return;
+    if (!ready || frame || held) return;
+    const wait = holdFor();
+    if (wait > 0) {
+      held = setTimeout(() => {
+        held = 0;
+        scheduleRender();
+      }, wait);
+      return;
+    }
     frame = requestAnimationFrame(() => {
       frame = 0;
+      renderedAt = Date.now();
       if (latestStats) stats.textContent = formatStats(latestStats, model.get('model_name'));
       latestStats = null;
       answer.setStatus(model.get('status'));
@@ -235,9 +257,15 @@ async function render({ model, el: root }) {
     }
     scheduleRender();
   };
+  /** Render on the next frame, even if a render was held (the end came into view, the stream ended). */
+  function renderSoon() {
+    clearTimeout(held);
+    held = 0;
+    scheduleRender();
+  }
   store.views.add(onChange);
   // A call with no result reads "calling" while the answer streams, "not called" once done.
-  model.on('change:status', scheduleRender);
+  model.on('change:status', renderSoon);
 
   stop.addEventListener('click', async () => {
     stop.disabled = true;
@@ -308,6 +336,8 @@ async function render({ model, el: root }) {
 
   return () => {
     store.views.delete(onChange);
+    onScreen.disconnect();
+    clearTimeout(held);
     if (frame) cancelAnimationFrame(frame);
     if (stopCountdown) stopCountdown();
     if (ready) store.retired = { changes: store.changes, answer, body, thoughts, thinking };

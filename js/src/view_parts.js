@@ -104,6 +104,32 @@ export function showRetry(node, retry) {
  */
 export const FRAME_CHARS = 16 * 1024;
 
+/**
+ * While a long answer streams with its end off screen (the reader is at its top, or
+ * elsewhere in the notebook), its view renders at most every OFFSCREEN_RENDER_MS instead of
+ * every frame: nobody sees those frames. JupyterLab does not scroll with an output, so for a
+ * long answer that was most of its rendering (benchmarks/README.md). The end coming within
+ * half a screen of view renders at once, and so does the stream's end. An answer shorter than
+ * LONG_ANSWER_CHARS, or a host without IntersectionObserver, renders every frame.
+ */
+export const OFFSCREEN_RENDER_MS = 250;
+export const LONG_ANSWER_CHARS = 16 * 1024;
+
+/**
+ * Watch whether `node` (a view's last element) is on screen or near it; `onShown()` is called
+ * each time it comes into view. Returns {onScreen, disconnect}.
+ */
+export function watchOnScreen(node, onShown) {
+  if (typeof IntersectionObserver !== 'function') return { onScreen: true, disconnect() {} };
+  const watch = { onScreen: true, disconnect: () => observer.disconnect() };
+  const observer = new IntersectionObserver((entries) => {
+    watch.onScreen = entries.at(-1).isIntersecting;
+    if (watch.onScreen) onShown();
+  }, { rootMargin: '50% 0px' });
+  observer.observe(node);
+  return watch;
+}
+
 /** How long Stop waits for the kernel to answer its message before trying an interrupt. */
 export const STOP_PATIENCE_MS = 2000;
 

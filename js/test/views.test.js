@@ -185,6 +185,75 @@ test('StreamView: Stop on a background stream with no kernel handle sends the st
   assert.equal(widget.el.querySelector('.gw-hint').hidden, true);
 });
 
+test('StreamView: a long answer whose end is off screen renders at most every 250 ms while it streams', async (t) => {
+  const observers = [];
+  globalThis.IntersectionObserver = class {
+    constructor(callback) {
+      this.callback = callback;
+      observers.push(this);
+    }
+    observe(node) {
+      this.node = node;
+    }
+    disconnect() {}
+  };
+  t.after(() => delete globalThis.IntersectionObserver);
+  // Fake timers and clock: the test says when time passes, so no wall-clock bound is asserted.
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
+  const frame = async () => {
+    t.mock.timers.tick(0);
+    for (let i = 0; i < 10; i++) await new Promise(setImmediate);
+  };
+  const show = (widget, onScreen) => observers.find((o) => widget.el.contains(o.node)).callback([{ isIntersecting: onScreen }]);
+  // The last word shown (the answer is 16 KB: an assertion message would print all of it).
+  const last = (widget) => widget.el.querySelector('.gw-body').textContent.trim().split(/\s+/).at(-1);
+
+  const widget = streamWidget('streaming');
+  streamView.initialize(widget);
+  await frame();
+  await streamView.render(widget);
+  await frame();
+  assert.equal(observers.at(-1).node, widget.el.lastElementChild, 'the watched node ends the view');
+  show(widget, false);
+  const long = `${'lorem ipsum '.repeat(1365)}END\n`; // LONG_ANSWER_CHARS (16 KB) exactly
+  widget.send({ type: 'delta', at: 0, text: long });
+  await frame();
+  assert.equal(last(widget), '', 'held: the last render was under 250 ms ago');
+  t.mock.timers.tick(250);
+  await frame();
+  assert.equal(last(widget), 'END');
+
+  widget.send({ type: 'delta', at: long.length, text: 'MORE\n' });
+  await frame();
+  assert.equal(last(widget), 'END');
+  show(widget, true); // the reader scrolled to the end: at once
+  await frame();
+  assert.equal(last(widget), 'MORE');
+  widget.send({ type: 'delta', at: long.length + 5, text: 'AGAIN\n' });
+  await frame();
+  assert.equal(last(widget), 'AGAIN', 'on screen, every frame');
+
+  show(widget, false);
+  widget.send({ type: 'delta', at: long.length + 11, text: 'LAST\n' });
+  await frame();
+  assert.equal(last(widget), 'AGAIN');
+  widget.set('status', 'done'); // the stream's end renders at once, wherever it is
+  await frame();
+  assert.equal(last(widget), 'LAST');
+
+  const short = streamWidget('streaming');
+  streamView.initialize(short);
+  await frame();
+  await streamView.render(short);
+  await frame();
+  show(short, false);
+  short.send({ type: 'delta', at: 0, text: 'A short answer.\n' });
+  await frame();
+  short.send({ type: 'delta', at: 16, text: 'Still short.\n' });
+  await frame();
+  assert.equal(last(short), 'short.', 'a short answer renders every frame, on screen or not');
+});
+
 test('StreamView: Stop on a running cell with no kernel handle says how to stop', async () => {
   const widget = streamWidget('streaming');
   streamView.initialize(widget);
