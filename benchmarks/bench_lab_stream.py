@@ -29,6 +29,8 @@ longer than 50 ms for 0.5 s after the cell ended):
     .venv/bin/python benchmarks/bench_lab_stream.py --sizes 100,300 --repeats 2
     .venv/bin/python benchmarks/bench_lab_stream.py --quick           # 30 KB, a 10-reply chat
     .venv/bin/python benchmarks/bench_lab_stream.py --trace           # + a profile (README)
+    .venv/bin/python benchmarks/bench_lab_stream.py --follow          # + print and StreamView
+                                                                      #   with their end in view
 
 The cookbook pattern is run at the sizes in ``--cookbook-sizes`` only (default 100): at
 100 KB it already keeps the page busy ~25x as long as the stream lasts.
@@ -227,6 +229,15 @@ RUN_CELL_JS = """([name, index, code]) => {
     return before;
 }"""
 
+# A reader following the answer as it grows: the variant cell's end is scrolled into view
+# every 100 ms (what JupyterLab does not do by itself) until UNFOLLOW_JS.
+FOLLOW_JS = """([name]) => {
+    const cell = (%s)(name).content.widgets[1];
+    window.__benchFollow = setInterval(() => cell.node.scrollIntoView({ block: 'end' }), 100);
+}"""
+UNFOLLOW_JS = "() => clearInterval(window.__benchFollow)"
+FOLLOWING = ", following the end"
+
 CELL_DONE_JS = """([name, index, before]) => {
     const panel = (%s)(name);
     const count = panel.content.widgets[index].model.executionCount;
@@ -244,6 +255,7 @@ class Lab:
         self.cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
         self.run_js = RUN_CELL_JS % lab._PANEL_JS
         self.done_js = CELL_DONE_JS % lab._PANEL_JS
+        self.follow_js = FOLLOW_JS % lab._PANEL_JS
 
     def open(self) -> None:
         import nbformat
@@ -286,8 +298,11 @@ class Lab:
         self.page.evaluate(SAMPLER_JS)
         self.page.evaluate(SETTLE_JS, [SETTLED_MS, LONG_FRAME_MS, 600_000])
 
-    def measure(self, code: str, cap_s: float = 600, clear: bool = True) -> dict[str, Any]:
-        """Run ``code`` in the variant cell; main-thread time and frames until settled."""
+    def measure(
+        self, code: str, cap_s: float = 600, clear: bool = True, follow: bool = False
+    ) -> dict[str, Any]:
+        """Run ``code`` in the variant cell; main-thread time and frames until settled.
+        ``follow`` keeps the cell's end in view meanwhile, as a reader following it would."""
         if clear:
             self.run(1, "pass")  # clear the last run's outputs before timing
         self.page.evaluate(
@@ -295,9 +310,12 @@ class Lab:
         )
         self.page.evaluate(SAMPLER_JS)
         task0, wall0 = self.task_seconds(), time.perf_counter()
+        if follow:
+            self.page.evaluate(self.follow_js, [self.name])
         self.run(1, code, timeout_s=cap_s)
         frames = self.page.evaluate(SETTLE_JS, [SETTLED_MS, LONG_FRAME_MS, cap_s * 1000])
         busy = self.task_seconds() - task0
+        self.page.evaluate(UNFOLLOW_JS)
         wall = time.perf_counter() - wall0
         stream = float(self.kernel("print(_bench_stream)"))
         times = frames["times"]
@@ -324,6 +342,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1, help="rounds, interleaved")
     parser.add_argument("--quick", action="store_true", help="30 KB and a 10-reply chat")
     parser.add_argument("--trace", action="store_true", help="profile StreamView and the chat")
+    parser.add_argument(
+        "--follow", action="store_true", help="also print and StreamView with their end in view"
+    )
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.cookbook_sizes, args.chat = "30", "30", 10
@@ -367,6 +388,15 @@ def main() -> None:
                         progress(f"round {round_ + 1}: {variant} {size // 1000} KB")
                         result = notebook.measure(code)
                         results[(variant, size)].append(result)
+                        progress(f"    {describe(result)}")
+                    for variant in ("print", "StreamView") if args.follow else ():
+                        serial += 1
+                        code = VARIANTS[variant].format(
+                            prompt=f"bench-{serial}", size=size, chunk=CHUNK
+                        )
+                        progress(f"round {round_ + 1}: {variant}{FOLLOWING} {size // 1000} KB")
+                        result = notebook.measure(code, follow=True)
+                        results[(variant + FOLLOWING, size)].append(result)
                         progress(f"    {describe(result)}")
                 if args.chat:
                     for earlier in (0, args.chat - 1):
@@ -422,8 +452,10 @@ def print_results(results: dict[tuple[str, int], list[dict[str, Any]]], chat: in
     rows = []
     for key in results:
         variant, size = key
-        base, idle = ("print", size), ("idle", size)
-        shown = variant not in ("print", "idle")
+        # A followed row is compared with print followed the same way.
+        base = ("print" + FOLLOWING if variant.endswith(FOLLOWING) else "print", size)
+        idle = ("idle", size)
+        shown = variant not in ("print", "idle", "print" + FOLLOWING)
         ratio = f"{med(key, 'main') / med(base, 'main'):.2f}x" if base in results and shown else ""
         # Both over the idle page's own cost: the work of showing the answer, and nothing else.
         net = ""
