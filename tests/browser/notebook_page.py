@@ -18,6 +18,18 @@ from playwright.sync_api import ConsoleMessage, Page
 from server_process import ARTIFACTS, TIMEOUT_MS
 
 
+def write_notebook(path: Path, cells: list[str] | tuple[str, ...]) -> None:
+    """A notebook of these code cells, on the ipykernel Python kernel, at ``path``."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nbformat.write(notebook, path)
+
+
 @dataclass
 class Console:
     """What the page said: console messages and uncaught errors."""
@@ -55,14 +67,7 @@ class Notebook:
     # ---- files ----
 
     def write(self, *cells: str) -> Notebook:
-        notebook = nbformat.v4.new_notebook()
-        notebook.metadata["kernelspec"] = {
-            "name": "python3",
-            "display_name": "Python 3 (ipykernel)",
-            "language": "python",
-        }
-        notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-        nbformat.write(notebook, self.path)
+        write_notebook(self.path, cells)
         return self
 
     def read(self) -> nbformat.NotebookNode:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pytest
+from notebook_page import write_notebook
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -28,14 +28,7 @@ CELLS = [
 def voila_page(browser, lab_server, request):
     name = re.sub(r"[^\w-]+", "_", request.node.name)
     path = lab_server.root / f"{name}.ipynb"
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
-    nbformat.write(notebook, path)
+    write_notebook(path, CELLS)
     context = browser.new_context(viewport={"width": 1100, "height": 1000})
     page = context.new_page()
     errors: list[str] = []
