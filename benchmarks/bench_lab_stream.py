@@ -315,7 +315,8 @@ class Lab:
         self.run(1, code, timeout_s=cap_s)
         frames = self.page.evaluate(SETTLE_JS, [SETTLED_MS, LONG_FRAME_MS, cap_s * 1000])
         busy = self.task_seconds() - task0
-        self.page.evaluate(UNFOLLOW_JS)
+        if follow:
+            self.page.evaluate(UNFOLLOW_JS)
         wall = time.perf_counter() - wall0
         stream = float(self.kernel("print(_bench_stream)"))
         times = frames["times"]
@@ -380,23 +381,17 @@ def main() -> None:
             serial = 0
             for round_ in range(args.repeats):
                 for size in sizes:
-                    for variant, body in VARIANTS.items():
-                        if variant == "cookbook" and size not in cookbook:
-                            continue
-                        serial += 1
-                        code = body.format(prompt=f"bench-{serial}", size=size, chunk=CHUNK)
-                        progress(f"round {round_ + 1}: {variant} {size // 1000} KB")
-                        result = notebook.measure(code)
-                        results[(variant, size)].append(result)
-                        progress(f"    {describe(result)}")
-                    for variant in ("print", "StreamView") if args.follow else ():
+                    runs = [(v, False) for v in VARIANTS if v != "cookbook" or size in cookbook]
+                    runs += [(v, True) for v in ("print", "StreamView") if args.follow]
+                    for variant, follow in runs:
                         serial += 1
                         code = VARIANTS[variant].format(
                             prompt=f"bench-{serial}", size=size, chunk=CHUNK
                         )
-                        progress(f"round {round_ + 1}: {variant}{FOLLOWING} {size // 1000} KB")
-                        result = notebook.measure(code, follow=True)
-                        results[(variant + FOLLOWING, size)].append(result)
+                        label = variant + FOLLOWING if follow else variant
+                        progress(f"round {round_ + 1}: {label} {size // 1000} KB")
+                        result = notebook.measure(code, follow=follow)
+                        results[(label, size)].append(result)
                         progress(f"    {describe(result)}")
                 if args.chat:
                     for earlier in (0, args.chat - 1):
