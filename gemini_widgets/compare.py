@@ -2,8 +2,9 @@
 
 Each answer streams into a column of its own (a normal ``StreamView``, its own status),
 all at the same time, each on its own ``Runner`` (``runner_group.py`` starts and stops them
-together); a summary under them compares their numbers. Where no widget can be shown, the
-answers and the summary are printed when all have ended.
+together); a summary under them compares their numbers. The same in a Jupyter kernel and in
+a marimo notebook (``widgets/compare_view.py`` lays it out for each). Where no widget can be
+shown, the answers and the summary are printed when all have ended.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .runner_group import RunnerGroup
 from .setting_keywords import takes_settings
 from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, StreamOptions, stream_options
 from .stream import Delta, StreamState
-from .text_views import front_end, printable, say_offline
+from .text_views import FrontEnd, front_end, printable, say_offline
 
 if TYPE_CHECKING:  # shown only in a kernel: a script that compares loads no widgets
     from .widgets.compare_view import CompareView
@@ -116,8 +117,8 @@ def run_compare(
         backend = current_backend().label
     else:
         backend = "custom client"
-    shown = front_end() == "widget"
-    view = _shown_view(chosen, backend) if shown else None
+    shown_in = front_end()
+    view = _shown_view(chosen, backend, shown_in) if shown_in != "text" else None
     runs = []
     for contender in chosen:
         sink: RunSink = view.sink_for(contender.label) if view is not None else _Unshown()
@@ -147,13 +148,14 @@ def _print_markdown(labels: Sequence[str], states: Sequence[StreamState | None])
     print(printable(CompareResult(kept).markdown()), end="", flush=True)
 
 
-def _shown_view(chosen: Sequence[Contender], backend: str) -> CompareView:
-    from IPython.display import display
+def _shown_view(chosen: Sequence[Contender], backend: str, shown_in: FrontEnd) -> CompareView:
+    """The columns, in the running cell's output (``show_widget``: IPython's ``display`` or
+    marimo's output, which lay them out with their own means)."""
+    from .widgets import CompareView, catches_up, show_widget
 
-    from .widgets.compare_view import CompareView
-
-    view = CompareView([(c.label, c.model) for c in chosen], backend=backend)
-    display(view)
+    columns = [(c.label, c.model) for c in chosen]
+    view = CompareView(columns, backend=backend, catch_up=catches_up(shown_in))
+    show_widget(view, shown_in)
     return view
 
 

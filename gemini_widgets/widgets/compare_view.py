@@ -1,15 +1,23 @@
 """CompareView: a compare's answers in columns side by side, and a summary under them.
 
-Each column is a label over a normal ``StreamView`` (its own status bar, Stop, Continue).
-The columns are an ``ipywidgets.GridBox`` whose columns are at least ``COLUMN_MIN`` wide:
-on a narrow page they stack. When every answer has ended, the view's displays carry the
-answers under their labels and the summary as a table in ``text/markdown`` (a saved
-notebook shows it without widget state).
+Each column is a label over a normal ``StreamView`` (its own status bar, Stop, Continue);
+the summary is a ``CompareSummary`` (an anywidget). The view itself is no widget: each
+front end lays these out with its own means when it shows the view, through its own
+display protocol (``display.show_widget`` says which front end shows it).
+
+- Jupyter (``_ipython_display_``): an ``ipywidgets.GridBox`` whose columns are at least
+  ``COLUMN_MIN`` wide (on a narrow page they stack), in a ``VBox`` with the summary. When
+  every answer has ended, the view's displays carry the answers under their labels and the
+  summary as a table in ``text/markdown`` (a saved notebook shows it without widget state).
+- marimo (``_display_``, marimo's display protocol): ``marimo.hstack`` of the columns and
+  ``marimo.vstack`` with the summary. marimo renders only widgets with an ESM of their own
+  (an ipywidgets box gets an error banner), so the boxes are never made there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import anywidget
 import ipywidgets
@@ -31,28 +39,21 @@ COLUMN_MAX_HEIGHT = "32rem"
 """A longer answer scrolls inside its column."""
 
 
-class CompareView(StaticFallback, ipywidgets.VBox):
+class CompareView(StaticFallback):
     """Columns of answers (one ``StreamView`` each) and the summary of their numbers."""
 
-    def __init__(self, columns: Sequence[tuple[str, str]], *, backend: str = "") -> None:
-        """``columns``: (label, model) of each answer, in order."""
+    def __init__(
+        self, columns: Sequence[tuple[str, str]], *, backend: str = "", catch_up: bool = False
+    ) -> None:
+        """``columns``: (label, model) of each answer, in order. ``catch_up``: each column's
+        ``StreamView`` also sends its answer whole at doubling sizes (marimo, see there)."""
         self.views = {
-            label: StreamView(model=model, backend=backend, layout=_column_layout())
+            label: StreamView(model=model, backend=backend, catch_up=catch_up)
             for label, model in columns
         }
         self.backend = backend
-        grid = ipywidgets.GridBox(
-            [self._column(label, view) for label, view in self.views.items()],
-            layout=ipywidgets.Layout(
-                grid_template_columns=f"repeat(auto-fit, minmax(min(100%, {COLUMN_MIN}), 1fr))",
-                grid_gap="0.75rem",
-                width="100%",
-            ),
-        )
-        grid.add_class("gw-compare-columns")
         self.summary_view = CompareSummary(table=summary_table(self.states))
-        super().__init__([grid, self.summary_view])
-        self.add_class("gw-compare")
+        self._box: ipywidgets.VBox | None = None
 
     @property
     def states(self) -> dict[str, StreamState | None]:
@@ -85,19 +86,60 @@ class CompareView(StaticFallback, ipywidgets.VBox):
         each = ", ".join(f"{label} {view.status}" for label, view in self.views.items())
         return f"<CompareView {each}>"
 
-    @staticmethod
-    def _column(label: str, view: StreamView) -> ipywidgets.VBox:
-        title = ipywidgets.Label(label, style={"font_weight": "bold"})
-        title.add_class("gw-compare-label")
-        column = ipywidgets.VBox([title, view], layout=ipywidgets.Layout(min_width="0"))
-        column.add_class("gw-compare-column")
-        return column
+    # ---- how each front end shows it ---------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """Jupyter: the columns' box (``StaticFallback`` adds the Markdown to it)."""
+        return self.jupyter_box()._repr_mimebundle_(**kwargs)
+
+    def jupyter_box(self) -> ipywidgets.VBox:
+        """The ipywidgets layout, made at its first display (the same box after)."""
+        if self._box is None:
+            grid = ipywidgets.GridBox(
+                [_jupyter_column(label, view) for label, view in self.views.items()],
+                layout=ipywidgets.Layout(
+                    grid_template_columns=(
+                        f"repeat(auto-fit, minmax(min(100%, {COLUMN_MIN}), 1fr))"
+                    ),
+                    grid_gap="0.75rem",
+                    width="100%",
+                ),
+            )
+            grid.add_class("gw-compare-columns")
+            self._box = ipywidgets.VBox([grid, self.summary_view])
+            self._box.add_class("gw-compare")
+        return self._box
+
+    def _display_(self) -> object:
+        """marimo: its own stacks of the anywidgets (a new layout each time it is shown,
+        of the same widgets)."""
+        import marimo
+
+        columns = [
+            marimo.vstack(
+                [
+                    marimo.as_html(label).style(font_weight="bold"),
+                    # A long answer scrolls inside its column (as the Jupyter layout does).
+                    marimo.as_html(view).style(max_height=COLUMN_MAX_HEIGHT, overflow_y="auto"),
+                ],
+                gap=0.25,
+            ).style(flex="1 1 0", min_width=f"min(100%, {COLUMN_MIN})")
+            for label, view in self.views.items()
+        ]
+        # Wrapping at COLUMN_MIN stacks them on a narrow page, as the GridBox does.
+        row = marimo.hstack(columns, justify="start", align="start", wrap=True, gap=0.75)
+        return marimo.vstack([row, self.summary_view], gap=0.75)
 
 
-def _column_layout() -> ipywidgets.Layout:
+def _jupyter_column(label: str, view: StreamView) -> ipywidgets.VBox:
     # Long answers scroll inside their column, so the columns stay side by side on screen
     # with the summary under them, rather than a page of one answer's end.
-    return ipywidgets.Layout(max_height=COLUMN_MAX_HEIGHT, overflow_y="auto")
+    view.layout = ipywidgets.Layout(max_height=COLUMN_MAX_HEIGHT, overflow="auto")
+    title = ipywidgets.Label(label, style={"font_weight": "bold"})
+    title.add_class("gw-compare-label")
+    column = ipywidgets.VBox([title, view], layout=ipywidgets.Layout(min_width="0"))
+    column.add_class("gw-compare-column")
+    return column
 
 
 class CompareSummary(anywidget.AnyWidget):

@@ -3,6 +3,8 @@ kernel, ``marimo.output.append`` in a marimo notebook (``text_views.front_end`` 
 
 marimo renders an anywidget in a cell's output by its own formatter, live, while the cell
 still runs; ``append`` rather than the cell's value because ``stream()`` returns its result.
+A view made of several widgets (``CompareView``) lays them out through each front end's own
+display protocol: ``_ipython_display_`` for IPython, ``_display_`` for marimo.
 """
 
 from __future__ import annotations
@@ -11,11 +13,20 @@ from typing import Any
 
 from ..text_views import FrontEnd
 
-__all__ = ["show_widget"]
+__all__ = ["catches_up", "show_widget"]
+
+
+def catches_up(shown_in: FrontEnd) -> bool:
+    """Whether a ``StreamView`` shown there sends its answer whole at doubling sizes too
+    (``StreamView.catch_up``): in marimo, whose page makes a widget's store at its first
+    render and drops the messages before it, and whose kernel cannot be asked for them
+    while the cell runs."""
+    return shown_in == "marimo"
 
 
 def show_widget(widget: Any, shown_in: FrontEnd) -> None:
-    """Put ``widget`` in the running cell's output (``shown_in``: ``widget`` or ``marimo``)."""
+    """Put ``widget`` (a widget, or a view of several) in the running cell's output
+    (``shown_in``: ``widget`` or ``marimo``)."""
     if shown_in == "marimo":
         import marimo
 

@@ -38,9 +38,13 @@ class StaticFallback:
         self._displays.append(display(bundle, raw=True, display_id=True))
 
     def show_static(self) -> None:
-        """Update every display of this widget with its current ``static_markdown``."""
+        """Update every display of this widget with its current ``static_markdown``
+        (nothing to make where IPython displayed none, as in marimo)."""
+        displays = getattr(self, "_displays", [])
+        if not displays:
+            return
         bundle = self._fallback_bundle(self.static_markdown())
-        for handle in getattr(self, "_displays", []):
+        for handle in displays:
             handle.update(bundle, raw=True)
 
     def _fallback_bundle(self, markdown: str | None) -> dict[str, Any]:

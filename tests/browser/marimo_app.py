@@ -38,10 +38,11 @@ SHADOW_FIND_JS = """(selector) => {
 }"""
 
 
-def marimo_notebook(*cells: str) -> str:
+def marimo_notebook(*cells: str, width: str = "compact") -> str:
     """A marimo notebook file whose cells are ``cells`` (marimo works out what each cell
-    defines and reads when it loads the file; every cell here returns nothing)."""
-    parts = ["import marimo\n\napp = marimo.App()\n"]
+    defines and reads when it loads the file; every cell here returns nothing), ``width``
+    wide (marimo's ``compact``, ``medium`` or ``full``)."""
+    parts = [f"import marimo\n\napp = marimo.App(width={width!r})\n"]
     for source in cells:
         body = textwrap.indent(textwrap.dedent(source).strip(), "    ")
         parts.append(f"\n@app.cell\ndef _():\n{body}\n    return\n")
