@@ -9,9 +9,10 @@ def _(mo):
     mo.md(r"""
     # Gemini in marimo
 
-    `stream()` and `Chat` from gemini-widgets work in a marimo notebook (`marimo edit`,
-    `marimo run`) as they do in Jupyter: the answer renders as Markdown while it streams,
-    and a chat takes messages typed in the page.
+    `stream()`, `compare()` and `Chat` from gemini-widgets work in a marimo notebook
+    (`marimo edit`, `marimo run`) as they do in Jupyter: the answer renders as Markdown
+    while it streams, compared answers stream side by side, and a chat takes messages
+    typed in the page.
 
     **No key needed.** With no `GEMINI_API_KEY` set, `get_client()` starts an offline
     Gemini-compatible server in this notebook's process and points the real SDK at it.
@@ -26,12 +27,12 @@ def _(mo):
 def _():
     import marimo as mo
 
-    from gemini_widgets import Chat, current_backend, get_client, stream
+    from gemini_widgets import Chat, compare, current_backend, get_client, stream
 
     client = get_client()
     MODEL = "gemini-2.5-flash"
     print(current_backend())
-    return Chat, MODEL, mo, stream
+    return Chat, MODEL, compare, mo, stream
 
 
 @app.cell(hide_code=True)
@@ -66,6 +67,35 @@ def _(mo):
 def _(result):
     print(result.finish_reason, len(result.text), "characters")
     print(result.text[:80])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## Two models side by side
+
+    `compare()` asks several models (or one model with several settings) the same thing
+    at once: each answer streams into a column of its own, and a summary under them
+    compares first token, speed, tokens and cost, the best of each marked. Assign the
+    result, as with `stream()`: it maps each model to its answer.
+    """)
+    return
+
+
+@app.cell
+def _(compare):
+    compared = compare(
+        "Explain a hash table in 80 words",
+        ["gemini-2.5-flash", "gemini-2.5-pro"],
+    )
+    return (compared,)
+
+
+@app.cell
+def _(compared):
+    for label, answer in compared.items():
+        print(label, answer.finish_reason, len(answer.text), "characters")
     return
 
 

@@ -5,6 +5,7 @@ And ``%%gemini``'s module, imported in marimo, says what to use instead."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,8 +46,14 @@ def test_the_marimo_tutorial_runs_in_marimo_with_live_widgets(tmp_path):
     assert "FinishReason.STOP" in html
     assert "contents in the history;" in html
     assert "offline server (http://127.0.0.1:" in html
-    # The StreamView, the ChatView and the chat's first reply's view are marimo widgets.
-    assert html.count("marimo-anywidget") >= 2
+    # Both compared answers ended, and the cell that reads the result saw them.
+    assert re.search(r"gemini-2\.5-flash FinishReason\.STOP \d+ characters", html)
+    assert re.search(r"gemini-2\.5-pro FinishReason\.STOP \d+ characters", html)
+    # The StreamView, the compare's two columns and its summary, and the ChatView are marimo
+    # widgets (each element's open and close tag); each compared answer scrolls in its
+    # column.
+    assert html.count("marimo-anywidget") >= 2 * 5
+    assert html.count("max-height:32rem;overflow-y:auto") == 2
     assert "MarimoExceptionRaisedError" not in html
 
 
@@ -62,6 +69,9 @@ def test_the_marimo_tutorial_runs_as_a_script_and_prints_the_answers():
     assert "FinishReason.STOP" in done.stdout
     assert "contents in the history;" in done.stdout
     assert "Written by the offline demo server" in done.stdout
+    # The compare, as a script prints it: each answer under its label, then the summary.
+    assert "### gemini-2.5-flash" in done.stdout and "### gemini-2.5-pro" in done.stdout
+    assert "| finish | STOP | STOP |" in done.stdout
 
 
 def test_importing_the_magics_in_marimo_says_what_to_use_instead(tmp_path):
