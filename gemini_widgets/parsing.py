@@ -73,9 +73,11 @@ def attach_parsed(state: Any, config: types.GenerateContentConfig) -> str | None
     return None
 
 
-def parsed_frame(parsed: Any, parse_error: str | None = None) -> Any:
+def parsed_frame(parsed: Any, parse_error: str | None = None, key: str | None = None) -> Any:
     """A pandas DataFrame of a parsed JSON answer: a row per item of a list (models,
-    dataclasses and dicts alike), one row for a single object; nested values stay objects."""
+    dataclasses and dicts alike), or of the list under ``key`` when the answer's rows come
+    from one (``json_rows.rows_key``: ``{"recipes": [...]}``), one row for any other
+    object; nested values stay objects."""
     try:
         import pandas
     except ImportError:
@@ -85,8 +87,20 @@ def parsed_frame(parsed: Any, parse_error: str | None = None) -> Any:
             raise ValueError(f"Nothing to put in a DataFrame: {parse_error}")
         raise ValueError("Nothing to put in a DataFrame: ask for JSON with schema= or json=True.")
     rows = pydantic_core.to_jsonable_python(parsed)
+    if key is not None and isinstance(rows, dict):
+        rows = _wrapped(parsed, rows, key)
     if not isinstance(rows, list):
         rows = [rows]
     if not all(isinstance(row, dict) for row in rows):
         return pandas.DataFrame({"value": rows})
     return pandas.DataFrame(rows)
+
+
+def _wrapped(parsed: Any, value: dict[str, Any], key: str) -> Any:
+    """The list under ``key`` (the JSON's key: a model's alias, when it has one)."""
+    if isinstance(value.get(key), list):
+        return value[key]
+    by_alias = pydantic_core.to_jsonable_python(parsed, by_alias=True)
+    if isinstance(by_alias, dict) and isinstance(by_alias.get(key), list):
+        return by_alias[key]
+    return value

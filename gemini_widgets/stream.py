@@ -31,7 +31,7 @@ from .answer_parts import (
 from .answer_stats import MIN_RATE_SPAN as MIN_RATE_SPAN
 from .answer_stats import AnswerStats, Clock
 from .errors import StreamError
-from .json_rows import partial_value
+from .json_rows import partial_value, rows_key
 from .parsing import parsed_frame
 from .retry import RetryNotice
 
@@ -280,8 +280,9 @@ class StreamState(AnswerStats):
         return partial_value(self.text)
 
     def to_pandas(self) -> Any:
-        """``parsed`` as a pandas DataFrame: a row per item of a list, one for an object."""
-        return parsed_frame(self.parsed, self.parse_error)
+        """``parsed`` as a pandas DataFrame: a row per item of a list (or of the list an
+        object wraps, ``{"recipes": [...]}``, as the view shows it), one for an object."""
+        return parsed_frame(self.parsed, self.parse_error, rows_key(self.text))
 
     @property
     def done(self) -> bool:

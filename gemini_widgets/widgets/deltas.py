@@ -5,7 +5,9 @@ in order, drop repeats and notice a gap (then it asks for a snapshot); each non-
 likewise, numbered (``parts_at``), and the answer's annotations whole when they change
 (``answer_wire.py`` makes the JSON). Live status-bar numbers ride along at most every
 ``STATS_INTERVAL`` seconds. For a JSON answer, ``rows`` lists the offsets at which rows
-became complete with this piece (``json_rows.py``): a few bytes a row, no value sent twice.
+became complete with this piece (``json_rows.py``): a few bytes a row, no value sent twice;
+``rows_from`` says where rows start and which key they come from, when that is decided or
+changes (at most three times an answer; the browser then starts its rows again).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class DeltaSender:
         self.parts_at = 0
         self.stats_sent_at = float("-inf")
         self.rows: RowScanner | None = None
+        self.rows_from_sent = 0  # the scanner's ``changes`` when ``rows_from`` was last sent
 
     def resume(self, state: StreamState, *, rows: bool = False) -> None:
         """Go on after ``state``'s text (a continued answer): the browser keeps what it has.
@@ -46,6 +49,7 @@ class DeltaSender:
         self.rows = RowScanner() if rows else None
         if self.rows is not None:
             self.rows.feed(state.text)
+            self.rows_from_sent = self.rows.changes
 
     def send(self, delta: Delta, state: StreamState, **extra: Any) -> None:
         message: dict[str, Any] = {"type": "delta", **extra}
@@ -56,9 +60,8 @@ class DeltaSender:
         if delta.text:
             message.update(at=self.text_at, text=delta.text)
             self.text_at += len(delta.text)
-            ends = self.rows.feed(delta.text) if self.rows is not None else None
-            if ends:
-                message["rows"] = ends
+            if self.rows is not None:
+                self._note_rows(message, self.rows, self.rows.feed(delta.text))
         if delta.thoughts:
             message.update(thoughts_at=self.thoughts_at, thoughts=delta.thoughts)
             self.thoughts_at += len(delta.thoughts)
@@ -68,3 +71,10 @@ class DeltaSender:
         if delta.annotated:
             message["annotations"] = annotations_json(state)
         self.widget.send(message)
+
+    def _note_rows(self, message: dict[str, Any], rows: RowScanner, ends: list[int]) -> None:
+        if rows.changes != self.rows_from_sent:
+            message["rows_from"] = rows.rows_from
+            self.rows_from_sent = rows.changes
+        if ends:
+            message["rows"] = ends

@@ -64,8 +64,8 @@ async function render({ model, el: root }) {
     made.json = json;
     return made;
   };
-  const resetAnswer = (answer, text, parts, annotations, rows) => {
-    if (answer.json) answer.reset(text, rows ?? []);
+  const resetAnswer = (answer, text, parts, annotations, rows, rowsFrom) => {
+    if (answer.json) answer.reset(text, rows ?? [], rowsFrom ?? null);
     else answer.reset(text, parts, annotations);
   };
   const rendered = []; // [{key, node}] per finished turn, reused while unchanged
@@ -111,7 +111,7 @@ async function render({ model, el: root }) {
         node.prepend(thoughts.node);
       }
       const answer = answerFor(body, turn.format);
-      resetAnswer(answer, turn.reply, turn.parts || [], turn.annotations ?? null, turn.rows);
+      resetAnswer(answer, turn.reply, turn.parts || [], turn.annotations ?? null, turn.rows, turn.rows_from);
       answer.setStatus(turn.status);
       answer.render();
       node.classList.remove('gw-unrendered');
@@ -282,7 +282,7 @@ async function render({ model, el: root }) {
     if (message.type === 'reply_start') {
       live.start(
         message.text, message.thoughts, message.parts ?? [], message.annotations ?? null,
-        message.format ?? null, message.rows ?? [],
+        message.format ?? null, message.rows ?? [], message.rows_from ?? null,
       );
     } else if (message.type === 'retry') {
       live.retry(message);

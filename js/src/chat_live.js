@@ -19,7 +19,7 @@ export function liveReply({ model, messages, log, answerFor, resetAnswer, Increm
   let resyncing = false;
 
   /** A bubble for the reply being streamed; a continued reply starts with what it has. */
-  function startLive(text = '', thoughts = '', parts = [], annotations = null, format = null, rows = []) {
+  function startLive(text = '', thoughts = '', parts = [], annotations = null, format = null, rows = [], rowsFrom = null) {
     if (live) endLive();
     const node = el('div', 'gw-message gw-model');
     node.dataset.status = 'streaming';
@@ -36,8 +36,8 @@ export function liveReply({ model, messages, log, answerFor, resetAnswer, Increm
       answer: answerFor(body, format),
       thinking: new IncrementalRenderer(thinking.body),
     };
-    live.streamed.reset(text, thoughts, parts, annotations, rows);
-    resetAnswer(live.answer, text, parts, annotations, rows);
+    live.streamed.reset(text, thoughts, parts, annotations, rows, rowsFrom);
+    resetAnswer(live.answer, text, parts, annotations, rows, rowsFrom);
     live.answer.setStatus('streaming');
     live.thinking.reset(thoughts);
     if (text || thoughts || parts.length || annotations) scheduleRender();
@@ -77,7 +77,7 @@ export function liveReply({ model, messages, log, answerFor, resetAnswer, Increm
       resync();
     } else {
       if (live.answer.json) {
-        if (added.text || added.rows.length) live.answer.append(added.text, added.rows);
+        if (added.text || added.rows.length) live.answer.append(added.text, added.rows, added.rowsFrom);
       } else {
         if (added.text || added.parts.length) live.answer.append(added.text, added.parts);
         if ('annotations' in added) live.answer.annotate(added.annotations);
@@ -97,8 +97,9 @@ export function liveReply({ model, messages, log, answerFor, resetAnswer, Increm
       const parts = snapshot.parts ?? [];
       const annotations = snapshot.annotations ?? null;
       if ((snapshot.format === 'json') !== live.answer.json) live.answer = answerFor(live.body, snapshot.format);
-      live.streamed.reset(snapshot.text, snapshot.thoughts, parts, annotations, snapshot.rows ?? []);
-      resetAnswer(live.answer, snapshot.text, parts, annotations, snapshot.rows);
+      const rowsFrom = snapshot.rows_from ?? null;
+      live.streamed.reset(snapshot.text, snapshot.thoughts, parts, annotations, snapshot.rows ?? [], rowsFrom);
+      resetAnswer(live.answer, snapshot.text, parts, annotations, snapshot.rows, rowsFrom);
       live.thinking.reset(snapshot.thoughts);
       const waiting = buffered;
       buffered = [];

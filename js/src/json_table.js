@@ -1,8 +1,12 @@
-// A JSON answer as a table while it streams: a row per item of the top-level list (the
-// whole value when it is one object), rows appearing as their objects complete.
+// A JSON answer as a table while it streams: a row per item of the top-level list, or of
+// the list an object wraps (`{"recipes": [...]}`, named above the table), else the whole
+// value as one row; rows appear as their objects complete.
 //
-// The kernel sends the text once, as for any answer, and beside it the offsets at which
-// rows became complete (gemini_widgets/json_rows.py): `rows`, code points into the text. A
+// The kernel decides where rows are (gemini_widgets/json_rows.py) and sends, beside the
+// text, `rows_from` ({at, list, key}: where the first row starts, in code points, whether
+// rows are a list's items and the key of a wrapped list) when that is decided or changes,
+// and `rows`: the offsets at which rows became complete. A new `rows_from` starts the rows
+// again (an object whose list turned out to have a sibling key is one row after all). A
 // finished row is parsed once (JSON.parse of its slice) and built once; only the
 // unfinished row after it is rebuilt each frame, from partial-json's reading of its slice,
 // and shown dimmed. Nested objects and lists are trees in <details>; the JSON button shows
@@ -23,8 +27,9 @@ export class JsonTable {
   #text = '';
   #points = 0; // code points of #text
   #ends = []; // UTF-16 index in #text after each finished row
-  #lastEnd = { points: -1, index: 0 }; // the last row end, in both units
-  #start = -1; // UTF-16 index of the top-level '[' or '{', once seen
+  #lastEnd = { points: -1, index: 0 }; // the last row end (or the rows' start), in both units
+  #from = null; // the kernel's rows_from: {at, list, key}
+  #start = -1; // UTF-16 index where the first row starts, once the kernel said
   #built = 0; // finished rows in the table
   #columns = new Map(); // key -> its <th>
   #openRow = null; // <tr> of the unfinished row
@@ -43,7 +48,10 @@ export class JsonTable {
     this.toggle.title = 'Show the raw JSON text';
     this.toggle.setAttribute('aria-pressed', 'false');
     this.toggle.addEventListener('click', () => this.showRaw(!this.rawShown));
-    bar.append(this.count, this.toggle);
+    this.source = this.#el('span', 'gw-json-source');
+    this.source.title = 'Each row is an item of the list under this key';
+    this.source.hidden = true;
+    bar.append(this.source, this.count, this.toggle);
     this.table = this.#el('table', 'gw-json-table');
     this.head = this.#el('tr');
     this.body = this.#el('tbody');
@@ -67,31 +75,32 @@ export class JsonTable {
     return !this.raw.hidden;
   }
 
-  /** Start again from `text` and the row ends (code points) the kernel noted in it. */
-  reset(text = '', rows = []) {
+  /** Start again from `text`, where its rows are and their ends (code points), as the kernel noted. */
+  reset(text = '', rows = [], rowsFrom = null) {
     this.#text = '';
     this.#points = 0;
-    this.#ends = [];
-    this.#lastEnd = { points: -1, index: 0 };
+    this.#from = null;
     this.#start = -1;
-    this.#built = 0;
-    this.#columns.clear();
-    this.#openRow = null;
-    this.#openText = null;
+    this.#clearRows({ points: -1, index: 0 });
     this.#rawShown = 0;
     this.rawText.data = '';
-    this.head.replaceChildren();
-    this.body.replaceChildren();
-    this.append(text, rows);
+    this.source.textContent = '';
+    this.source.hidden = true;
+    this.append(text, rows, rowsFrom);
     // A whole answer at once (a new view of it, a reload) is built now, not at the next
     // frame: a view that replaces another would otherwise show an empty table for a frame.
     if (text) this.render();
   }
 
-  /** More text, and the rows it completed (code-point offsets into the whole text). */
-  append(text = '', rows = []) {
+  /**
+   * More text, and the rows it completed (code-point offsets into the whole text); with
+   * `rowsFrom` when where rows are was decided or changed with this text.
+   */
+  append(text = '', rows = [], rowsFrom = null) {
     this.#text += text;
     this.#points += codePoints(text);
+    if (rowsFrom) this.#setFrom(rowsFrom);
+    if (!this.#from) return; // rows come after where they start, never before
     for (const end of rows) {
       if (end <= this.#lastEnd.points || end > this.#points) continue;
       const from = this.#lastEnd.points < 0 ? { points: 0, index: 0 } : this.#lastEnd;
@@ -99,6 +108,28 @@ export class JsonTable {
       this.#ends.push(index);
       this.#lastEnd = { points: end, index };
     }
+  }
+
+  /** Rows start at `rowsFrom.at` from now on: the rows so far go. */
+  #setFrom(rowsFrom) {
+    const same = this.#from && ['at', 'list', 'key'].every((k) => this.#from[k] === rowsFrom[k]);
+    if (same || rowsFrom.at > this.#points) return;
+    this.#from = { at: rowsFrom.at, list: Boolean(rowsFrom.list), key: rowsFrom.key ?? null };
+    this.#start = utf16Index(this.#text, rowsFrom.at);
+    this.#clearRows({ points: rowsFrom.at, index: this.#start });
+    this.source.textContent = this.#from.key ?? '';
+    this.source.hidden = this.#from.key === null;
+  }
+
+  #clearRows(lastEnd) {
+    this.#ends = [];
+    this.#lastEnd = lastEnd;
+    this.#built = 0;
+    this.#columns.clear();
+    this.#openRow = null;
+    this.#openText = null;
+    this.head.replaceChildren();
+    this.body.replaceChildren();
   }
 
   setStatus(status) {
@@ -115,7 +146,6 @@ export class JsonTable {
   /** Bring the page up to date; true if anything changed. */
   render() {
     let changed = false;
-    if (this.#start < 0) this.#start = this.#text.search(/[[{]/);
     if (this.#start >= 0) {
       while (this.#built < this.#ends.length) {
         this.#addRow(this.#parseRow(this.#built), false);
@@ -143,8 +173,7 @@ export class JsonTable {
   // ---- rows ---------------------------------------------------------------------------
 
   #rowStart(i) {
-    if (i > 0) return this.#ends[i - 1];
-    return this.#text[this.#start] === '[' ? this.#start + 1 : this.#start;
+    return i > 0 ? this.#ends[i - 1] : this.#start;
   }
 
   /** {value} of finished row `i`, or {bad: text} when its slice is not JSON. */
@@ -160,7 +189,7 @@ export class JsonTable {
   /** Rebuild the unfinished row when its text changed; true if the page changed. */
   #renderOpenRow() {
     let slice = this.#text.slice(this.#rowStart(this.#built)).replace(LEADING, '');
-    const closed = this.#text[this.#start] === '[' ? slice.startsWith(']') : this.#built > 0;
+    const closed = this.#from.list ? slice.startsWith(']') : this.#built > 0;
     if (closed) slice = '';
     if (slice === this.#openText) return false;
     this.#openText = slice;

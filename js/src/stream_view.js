@@ -62,6 +62,10 @@ class StreamStore {
     return this.streamed.rows;
   }
 
+  get rowsFrom() {
+    return this.streamed.rowsFrom;
+  }
+
   receive(message) {
     if (message.type === 'reset') {
       this.streamed.reset();
@@ -106,6 +110,7 @@ class StreamStore {
   takeSnapshot(snapshot) {
     this.streamed.reset(
       snapshot.text, snapshot.thoughts, snapshot.parts ?? [], snapshot.annotations ?? null, snapshot.rows ?? [],
+      snapshot.rows_from ?? null,
     );
     this.synced = true;
     this.notify({ reset: true });
@@ -248,7 +253,7 @@ async function render({ model, el: root }) {
       resetAnswer();
       thinking.reset(store.thoughts);
     } else if (answer.json) {
-      if (change.text || change.rows?.length) answer.append(change.text, change.rows);
+      if (change.text || change.rows?.length) answer.append(change.text, change.rows, change.rowsFrom);
       if (change.thoughts) thinking.append(change.thoughts);
     } else {
       if (change.text || change.parts?.length) answer.append(change.text, change.parts);
@@ -313,7 +318,7 @@ async function render({ model, el: root }) {
       body = fresh;
       answer = makeAnswer();
     }
-    if (answer.json) answer.reset(store.text, store.rows);
+    if (answer.json) answer.reset(store.text, store.rows, store.rowsFrom);
     else answer.reset(store.text, store.parts, store.annotations);
   }
   const retired = store.retired;

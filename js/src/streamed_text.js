@@ -5,6 +5,7 @@
 // is the index of the message's first part); its annotations come whole, replacing the
 // previous value. A JSON answer's messages also carry `rows`: the offsets at which rows
 // became complete with this text (json_rows.py); they only grow, so repeats are dropped.
+// `rows_from` (where rows start) comes when that is decided or changes: rows start again.
 //
 // Offsets are the kernel's: Python `str` lengths, i.e. code points. A JS string counts an
 // emoji or any character beyond U+FFFF as two, so the text is also counted in code points.
@@ -34,15 +35,20 @@ export class StreamedText {
     this.thoughts += thoughts;
     this.thoughtsPoints += codePoints(thoughts);
     this.parts.push(...parts);
+    const rowsFrom = message.rows_from && message.rows_from.at <= this.textPoints ? message.rows_from : null;
+    if (rowsFrom) {
+      this.rowsFrom = rowsFrom;
+      this.rows = [];
+    }
     const last = this.rows.at(-1) ?? -1;
     const rows = (message.rows ?? []).filter((end) => end > last && end <= this.textPoints);
     this.rows.push(...rows);
-    const added = { text, thoughts, parts, rows };
+    const added = { text, thoughts, parts, rows, rowsFrom };
     if ('annotations' in message) added.annotations = this.annotations = message.annotations ?? null;
     return added;
   }
 
-  reset(text = '', thoughts = '', parts = [], annotations = null, rows = []) {
+  reset(text = '', thoughts = '', parts = [], annotations = null, rows = [], rowsFrom = null) {
     this.text = text;
     this.textPoints = codePoints(text);
     this.thoughts = thoughts;
@@ -50,6 +56,7 @@ export class StreamedText {
     this.parts = [...parts];
     this.annotations = annotations;
     this.rows = [...rows];
+    this.rowsFrom = rowsFrom;
   }
 }
 

@@ -1,6 +1,7 @@
-// JsonTable: a streamed JSON answer as a table, rows added as the kernel notes their ends,
-// finished rows built once, values shown as text only. Also the StreamView glue with a
-// JSON answer (deltas with `rows`, a snapshot with them).
+// JsonTable: a streamed JSON answer as a table, rows added as the kernel notes where they
+// start (`rows_from`) and end, finished rows built once, values shown as text only; the
+// items of a list an object wraps (`{"recipes": [...]}`) as rows under the key's name. Also
+// the StreamView and ChatView glue with a JSON answer (deltas with `rows`, a snapshot).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -15,18 +16,27 @@ globalThis.cancelAnimationFrame = (id) => clearTimeout(id);
 (globalThis.__geminiWidgetsRenderers ??= new Map()).set('sources', import('../src/renderer_bundle.js'));
 const { default: streamView } = await import('../src/stream_view.js');
 
-/** Pretty JSON of `items` as a model writes it, and where each item ends (code points). */
-function jsonList(items) {
-  let text = '[\n';
+/**
+ * Pretty JSON of `items` as a model writes it, where each item ends (code points) and
+ * where rows start (`from`, the kernel's rows_from); with `key`, the list wrapped in an
+ * object under that key.
+ */
+function jsonList(items, key = null) {
+  const pad = key === null ? '  ' : '    ';
+  let text = key === null ? '[\n' : `{\n  ${JSON.stringify(key)}: [\n`;
+  const from = { at: codePoints(text.trimEnd()), list: true, key };
   const ends = [];
   items.forEach((item, i) => {
     // Indented line by line: a regex's ^ would also match after U+2028 inside a string.
     const lines = JSON.stringify(item, null, 2).split('\n');
-    text += (i ? ',\n' : '') + lines.map((line) => `  ${line}`).join('\n');
+    text += (i ? ',\n' : '') + lines.map((line) => `${pad}${line}`).join('\n');
     ends.push(codePoints(text));
   });
-  return { text: `${text}\n]`, ends };
+  return { text: key === null ? `${text}\n]` : `${text}\n  ]\n}`, ends, from };
 }
+
+const LIST_FROM = { at: 1, list: true, key: null }; // a top-level list: rows start after '['
+
 
 const recipes = Array.from({ length: 50 }, (_, i) => ({
   name: `Dish ${i} 🍲`,
@@ -35,17 +45,23 @@ const recipes = Array.from({ length: 50 }, (_, i) => ({
   source: i % 7 ? null : { site: 'example', page: i },
 }));
 
-/** Feed `text` in chunks, each with the row ends it completes, rendering after each. */
-function streamInto(table, text, ends, cuts, onFrame = () => {}) {
+/**
+ * Feed `text` in chunks, each with the row ends it completes (and `from` with the chunk
+ * that reaches it, as the kernel sends rows_from), rendering after each.
+ */
+function streamInto(table, text, ends, cuts, onFrame = () => {}, from = LIST_FROM) {
   let points = 0;
   let noted = 0;
+  let fromSent = false;
   // The kernel's pieces are Python strings: never half of a surrogate pair.
   const whole = cuts.map((cut) => (/[\ud800-\udbff]/.test(text[cut - 1] ?? '') ? cut + 1 : cut));
   for (const chunk of splitAt(text, whole)) {
     points += codePoints(chunk);
     const rows = [];
     while (noted < ends.length && ends[noted] <= points) rows.push(ends[noted++]);
-    table.append(chunk, rows);
+    const sending = !fromSent && from.at <= points;
+    fromSent ||= sending;
+    table.append(chunk, rows, sending ? from : null);
     table.setStatus('streaming');
     table.render();
     onFrame(table, noted);
@@ -97,7 +113,7 @@ test('the arriving row shows its fields so far, dimmed, and becomes a finished r
   const { text, ends } = jsonList(recipes.slice(0, 2));
   const table = new JsonTable(document.createElement('div'));
   const cut = text.indexOf('"minutes": 11') + '"minutes": 1'.length;
-  table.append(text.slice(0, cut), ends.filter((e) => e <= codePoints(text.slice(0, cut))));
+  table.append(text.slice(0, cut), ends.filter((e) => e <= codePoints(text.slice(0, cut))), LIST_FROM);
   table.setStatus('streaming');
   table.render();
   assert.equal(finished(table).length, 1);
@@ -132,7 +148,7 @@ test('the JSON button shows the raw text, appended as it streams', () => {
   const { text, ends } = jsonList(recipes.slice(0, 5));
   const table = new JsonTable(document.createElement('div'));
   const half = Math.floor(text.length / 2);
-  table.append(text.slice(0, half), ends.filter((e) => e <= half));
+  table.append(text.slice(0, half), ends.filter((e) => e <= half), LIST_FROM);
   table.render();
   table.toggle.click();
   assert.equal(table.toggle.getAttribute('aria-pressed'), 'true');
@@ -154,7 +170,7 @@ test('one object is one row; plain values are a value column; a fence around it 
   const text = `\`\`\`json\n${body}\n\`\`\``;
   const table = new JsonTable(document.createElement('div'));
   const end = codePoints(`\`\`\`json\n${body}`);
-  table.append(text.slice(0, 20));
+  table.append(text.slice(0, 20), [], { at: 8, list: false, key: null }); // after the fence
   table.setStatus('streaming');
   table.render();
   assert.ok(open(table), 'the object shows while it arrives');
@@ -184,7 +200,7 @@ test('text that is not JSON shows as text once the answer ends; a broken row sho
 
   const broken = '[{"a": 1}, {"a": }]';
   const bad = new JsonTable(document.createElement('div'));
-  bad.append(broken, [9, 18]);
+  bad.append(broken, [9, 18], LIST_FROM);
   bad.render();
   assert.equal(finished(bad).length, 2);
   assert.ok(finished(bad)[1].classList.contains('gw-json-bad'));
@@ -192,7 +208,7 @@ test('text that is not JSON shows as text once the answer ends; a broken row sho
 });
 
 test('StreamView with a JSON answer: deltas with rows, then a reload from the snapshot', async () => {
-  const { text, ends } = jsonList(recipes.slice(0, 6));
+  const { text, ends, from } = jsonList(recipes.slice(0, 6), 'recipes');
   const traits = {
     _key: 'json-view', _renderer: 'IPY_MODEL_r', status: 'streaming', stats: {}, error: '',
     notice: '', backend: '', model_name: 'gemini-x', retry: null, can_continue: false,
@@ -211,16 +227,17 @@ test('StreamView with a JSON answer: deltas with rows, then a reload from the sn
   send({ type: 'reset' });
   const cut = text.indexOf('Dish 3');
   const half = codePoints(text.slice(0, cut)); // offsets are code points, as Python counts
-  send({ type: 'delta', at: 0, text: text.slice(0, cut), rows: ends.filter((e) => e <= half) });
+  send({ type: 'delta', at: 0, text: text.slice(0, cut), rows: ends.filter((e) => e <= half), rows_from: from });
   await frames();
   assert.equal(root.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length, 3);
   assert.equal(root.querySelectorAll('tr.gw-json-open').length, 1);
   send({ type: 'delta', at: half, text: text.slice(cut), rows: ends.filter((e) => e > half) });
   await frames();
   assert.equal(root.querySelectorAll('tr.gw-json-row').length, 6);
+  assert.equal(root.querySelector('.gw-json-source').textContent, 'recipes');
 
   // A model made later (a reload) takes text and rows from the snapshot.
-  Object.assign(snapshot, { text, rows: ends });
+  Object.assign(snapshot, { text, rows: ends, rows_from: from });
   const later = { ...model, get: (name) => (name === '_key' ? 'json-view-2' : traits[name]) };
   streamView.initialize({ model: later });
   const again = document.createElement('div');
@@ -228,18 +245,19 @@ test('StreamView with a JSON answer: deltas with rows, then a reload from the sn
   await frames();
   assert.equal(again.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length, 6);
   assert.equal(again.querySelector('.gw-json-count').textContent, '6 rows');
+  assert.equal(again.querySelector('.gw-json-source').textContent, 'recipes');
 });
 
 test('ChatView: a JSON turn is a table; the live JSON reply grows row by row', async () => {
   const { default: chatView } = await import('../src/chat.js');
-  const done = jsonList(recipes.slice(0, 3));
+  const done = jsonList(recipes.slice(0, 3), 'dinners');
   const traits = {
     _renderer: 'IPY_MODEL_r', model_name: 'gemini-x', backend: '', busy: false, background: true,
     cost: null,
     turns: [{
       message: 'Three dinners', attachments: [], reply: done.text, thoughts: '', parts: [],
       annotations: null, status: 'done', notice: '', error: '', stats: {}, recorded: true,
-      can_continue: false, format: 'json', rows: done.ends,
+      can_continue: false, format: 'json', rows: done.ends, rows_from: done.from,
     }],
   };
   const model = commandModel({
@@ -250,6 +268,7 @@ test('ChatView: a JSON turn is a table; the live JSON reply grows row by row', a
   await chatView.render({ model, el: root });
   const turnRows = root.querySelectorAll('.gw-message.gw-model tr.gw-json-row');
   assert.deepEqual([...turnRows].map((tr) => tr.cells[1].textContent), recipes.slice(0, 3).map((r) => r.name));
+  assert.equal(root.querySelector('.gw-message.gw-model .gw-json-source').textContent, 'dinners');
 
   const next = jsonList(recipes.slice(3, 7));
   traits.busy = true;
@@ -257,7 +276,9 @@ test('ChatView: a JSON turn is a table; the live JSON reply grows row by row', a
   emit('msg:custom', { type: 'reply_start', text: '', thoughts: '', parts: [], annotations: null, format: 'json', rows: [] });
   const cut = next.text.indexOf('Dish 5');
   const half = codePoints(next.text.slice(0, cut));
-  emit('msg:custom', { type: 'delta', at: 0, text: next.text.slice(0, cut), rows: next.ends.filter((e) => e <= half) });
+  emit('msg:custom', {
+    type: 'delta', at: 0, text: next.text.slice(0, cut), rows: next.ends.filter((e) => e <= half), rows_from: next.from,
+  });
   await new Promise((resolve) => setTimeout(resolve, 10));
   const live = root.querySelector('.gw-message.gw-model[data-status="streaming"]');
   assert.equal(live.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length, 2);
@@ -267,7 +288,56 @@ test('ChatView: a JSON turn is a table; the live JSON reply grows row by row', a
   assert.equal(live.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length, 4);
 });
 
-test('any list, any chunking: the finished table holds exactly the parsed items', () => {
+test('an object wrapping one list: its items are the rows, live, under the key shown as text', () => {
+  const key = '<b onmouseover="globalThis.pwned=1">recipes</b>';
+  const { text, ends, from } = jsonList(recipes.slice(0, 12), key);
+  const container = document.createElement('div');
+  const table = new JsonTable(container);
+  const counts = [];
+  streamInto(table, text, ends, [4, 9, 30, 200, 420, 777, 1200, 1500], (t, noted) => {
+    assert.equal(finished(t).length, noted);
+    counts.push(noted);
+  }, from);
+  table.setStatus('done');
+  table.render();
+  assert.ok(new Set(counts).size > 4, `rows appeared while it streamed (${counts})`);
+  assert.equal(finished(table).length, 12);
+  assert.equal(open(table), null);
+  assert.deepEqual(finished(table).map((tr) => tr.cells[1].textContent), recipes.slice(0, 12).map((r) => r.name));
+  assert.deepEqual([...table.head.cells].map((th) => th.textContent), ['#', 'name', 'minutes', 'ingredients', 'source']);
+  assert.equal(table.source.textContent, key);
+  assert.ok(!table.source.hidden);
+  assert.equal(container.querySelectorAll('b, img, script').length, 0);
+  assert.equal(globalThis.pwned, undefined);
+  assert.equal(table.count.textContent, '12 rows');
+});
+
+test('a second key after the wrapped list: the rows start again as one row, the whole object', () => {
+  const items = recipes.slice(0, 2);
+  const { text: listText, ends } = jsonList(items, 'recipes');
+  const text = `${listText.slice(0, -2)},\n  "notes": "two <i>dinners</i>"\n}`;
+  const table = new JsonTable(document.createElement('div'));
+  const comma = listText.length - 2; // the kernel sends rows_from again with this comma
+  table.append(text.slice(0, comma), ends, jsonList([], 'recipes').from);
+  table.setStatus('streaming');
+  table.render();
+  assert.equal(finished(table).length, 2);
+  assert.equal(table.source.textContent, 'recipes');
+  table.append(text.slice(comma, comma + 12), [], { at: 0, list: false, key: null });
+  table.render();
+  assert.equal(finished(table).length, 0, 'the list rows are gone');
+  assert.ok(table.source.hidden);
+  assert.equal(open(table).cells[1].querySelector('summary').textContent, '2 items');
+  table.append(text.slice(comma + 12), [codePoints(text)]);
+  table.setStatus('done');
+  table.render();
+  assert.equal(finished(table).length, 1);
+  assert.deepEqual([...table.head.cells].map((th) => th.textContent), ['#', 'recipes', 'notes']);
+  assert.equal(finished(table)[0].cells[2].textContent, 'two <i>dinners</i>');
+  assert.equal(table.count.textContent, '1 row');
+});
+
+test('any list (wrapped or not), any chunking: the finished table holds exactly the parsed items', () => {
   const leaf = fc.oneof(fc.string({ unit: 'grapheme' }), fc.integer(), fc.boolean(), fc.constant(null));
   const value = fc.letrec((tie) => ({
     any: fc.oneof({ depthSize: 'small' }, leaf, tie('list'), tie('object')),
@@ -275,16 +345,18 @@ test('any list, any chunking: the finished table holds exactly the parsed items'
     object: fc.dictionary(fc.string({ unit: 'grapheme', maxLength: 6 }), tie('any'), { maxKeys: 3 }),
   }));
   const items = fc.array(fc.oneof(value.object, value.any), { maxLength: 8 });
-  fc.assert(fc.property(items, fc.array(fc.nat(), { maxLength: 10 }), (list, cutsRaw) => {
-    const { text, ends } = jsonList(list);
+  const key = fc.option(fc.string({ unit: 'grapheme', maxLength: 6 }));
+  fc.assert(fc.property(items, fc.array(fc.nat(), { maxLength: 10 }), key, (list, cutsRaw, wrapper) => {
+    const { text, ends, from } = jsonList(list, wrapper);
     const cuts = cutsRaw.map((n) => n % (text.length + 1));
     const table = new JsonTable(document.createElement('div'));
-    streamInto(table, text, ends, cuts);
+    streamInto(table, text, ends, cuts, () => {}, from);
     table.setStatus('done');
     table.render();
     const rows = finished(table);
     assert.equal(rows.length, list.length);
     assert.equal(open(table), null);
+    assert.equal(table.source.textContent, wrapper ?? '');
     const keys = [...table.head.cells].slice(1).map((th) => th.textContent);
     rows.forEach((tr, i) => {
       const item = list[i];

@@ -3,7 +3,8 @@ view is told where each row ends, and the result is the typed value (or one sent
 
 Every answer here comes from the offline server over HTTP; the schema forms are the ones a
 user passes to ``stream(schema=...)``: a pydantic model, a dataclass, a TypedDict (each
-in a list), ``types.Schema`` and a JSON Schema dict.
+in a list), ``types.Schema`` and a JSON Schema dict; and a wrapper (``{"recipes": [...]}``),
+whose list's items are the rows.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ class Recipe(pydantic.BaseModel):
     name: str
     minutes: int
     ingredients: list[str]
+
+
+class Recipes(pydantic.BaseModel):
+    recipes: list[Recipe]
 
 
 @dataclasses.dataclass
@@ -240,3 +245,120 @@ def test_partial_reads_the_answer_so_far(client, server, model):
     state = run(Watch(model=model), client, model, "Two dinners", schema=list[Dish])
     assert seen[0] == [{"name": "Soup", "minutes": 10}, {"name": "St"}]
     assert state.partial == [{"name": "Soup", "minutes": 10}, {"name": "Stew", "minutes": 5}]
+
+
+def rows_from_sent(sent: list[dict]) -> list[dict]:
+    return [m["rows_from"] for m in sent if m.get("type") == "delta" and "rows_from" in m]
+
+
+def rows_since_last_change(sent: list[dict]) -> list[int]:
+    """The row ends the browser keeps: those noted after ``rows_from`` last changed."""
+    noted: list[int] = []
+    for message in sent:
+        if message.get("type") != "delta":
+            continue
+        if "rows_from" in message:
+            noted = []
+        noted += message.get("rows", [])
+    return noted
+
+
+def test_a_wrapper_model_streams_the_items_of_its_list_as_rows(client, server, model):
+    view = StreamView(model=model)
+    sent = recording(view)
+    state = run(view, client, model, FIFTY, schema=Recipes)
+    sent_config = server.requests[-1].body["generationConfig"]
+    assert sent_config["responseSchema"]["type"] == "OBJECT"
+    assert state.parse_error is None and isinstance(state.parsed, Recipes)
+    assert len(state.parsed.recipes) == 50  # "50 recipes" sets the wrapped list's length
+    start = state.text.index("[") + 1
+    # Sent with the text that decides it: the object's "{" (one row so far), then its list's "["
+    # (both in one message when one chunk holds both).
+    assert rows_from_sent(sent)[-1] == {"at": start, "list": True, "key": "recipes"}
+    assert len(rows_from_sent(sent)) <= 2
+    noted = rows_since_last_change(sent)
+    assert noted == row_ends(state.text) and len(noted) == 50
+    rows = []
+    for end in noted:
+        rows.append(Recipe.model_validate_json(state.text[start:end].lstrip(" \n\r\t,")))
+        start = end
+    assert rows == state.parsed.recipes
+    # Live: each row is noted with the text that completes it, not when the answer ends.
+    for message in sent:
+        for end in message.get("rows", []):
+            assert message["at"] < end <= message["at"] + len(message["text"])
+    snapshot, _ = view._snapshot({}, [])
+    assert snapshot["rows"] == noted and snapshot["rows_from"]["key"] == "recipes"
+
+
+def test_to_pandas_of_a_wrapper_has_a_row_per_item_of_its_list(client, server, model):
+    pandas = pytest.importorskip("pandas")
+    state = run(StreamView(model=model), client, model, FIFTY, schema=Recipes)
+    frame = state.to_pandas()
+    assert isinstance(frame, pandas.DataFrame) and len(frame) == 50
+    assert list(frame.columns) == ["name", "minutes", "ingredients"]
+    assert frame["name"].tolist() == [r.name for r in state.parsed.recipes]
+
+
+DINNERS = {
+    "type": "object",
+    "properties": {
+        "dinners": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "minutes": {"type": "integer"}},
+                "required": ["name", "minutes"],
+            },
+        }
+    },
+    "required": ["dinners"],
+}
+
+
+def test_a_json_schema_wrapper_in_a_chat_notes_its_key_in_each_turn(client, server, model):
+    from gemini_widgets.chat import Chat
+
+    chat = Chat(model, client=client, key=None, schema=DINNERS)
+    sent = recording(chat.view)
+    reply = chat.send("List 3 dinners")
+    assert server.requests[-1].body["generationConfig"]["responseJsonSchema"] == DINNERS
+    assert len(reply.parsed["dinners"]) == 3
+    assert rows_from_sent(sent)[-1]["key"] == "dinners"
+    assert rows_since_last_change(sent) == row_ends(reply.text) and len(row_ends(reply.text)) == 3
+    turn = chat.view.turns[-1]
+    assert turn["rows"] == row_ends(reply.text) and turn["rows_from"]["key"] == "dinners"
+
+
+def test_json_without_a_schema_wrapping_a_list_is_rows_too(client, server, model):
+    server.script('```json\n{"items": [{"a": 1}, ', '{"a": 2}, 3', "]}\n```")
+    view = StreamView(model=model)
+    sent = recording(view)
+    state = run(view, client, model, "Some items", json=True)
+    assert state.parsed == {"items": [{"a": 1}, {"a": 2}, 3]}
+    text = state.text
+    assert rows_from_sent(sent)[-1] == {"at": text.index("[") + 1, "list": True, "key": "items"}
+    ends = [text.index("}") + 1, text.index("}, 3") + 1, text.index("]")]
+    assert rows_since_last_change(sent) == ends == row_ends(text)
+    pytest.importorskip("pandas")
+    # Not all objects: one value column, as for such a top-level list.
+    assert state.to_pandas().to_dict("list") == {"value": [{"a": 1}, {"a": 2}, 3]}
+
+
+def test_a_second_key_after_the_list_makes_the_answer_one_row(client, server, model):
+    """The rows shown while the list streamed go; the whole object is the one row, as for
+    any object with several keys, and ``to_pandas()`` agrees."""
+    chunks = ['{"recipes": [{"name": "Soup", "minutes": 10}', "]", ', "note', 's": "x"}']
+    server.script(*chunks)
+    view = StreamView(model=model)
+    sent = recording(view)
+    state = run(view, client, model, "Soup", json=True)
+    text = "".join(chunks)
+    assert [f["key"] for f in rows_from_sent(sent)] == ["recipes", None]
+    assert rows_from_sent(sent)[-1] == {"at": 0, "list": False, "key": None}
+    assert rows_since_last_change(sent) == [len(text)] == row_ends(state.text)
+    snapshot, _ = view._snapshot({}, [])
+    assert snapshot["rows"] == [len(text)] and snapshot["rows_from"]["key"] is None
+    pytest.importorskip("pandas")
+    frame = state.to_pandas()
+    assert list(frame.columns) == ["recipes", "notes"] and len(frame) == 1
