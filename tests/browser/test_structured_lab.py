@@ -1,7 +1,8 @@
 """Structured output in real JupyterLab: a 50-object JSON answer streams into a table whose
-rows appear as objects complete (sampled in the page while it streams), the JSON button
-shows the raw text, values are text only, a broken answer says so in one sentence; light
-and dark theme.
+rows appear as objects complete (sampled in the page while it streams), as do the items of
+a wrapper model's list (``{"recipes": [...]}``, under its key); the JSON button shows the
+raw text, values (and a wrapped list's key) are text only, a broken answer says so in one
+sentence; light and dark theme.
 
 One notebook and kernel for the module; the tests run in file order.
 """
@@ -27,46 +28,59 @@ SETUP = (
     "class Recipe(BaseModel):\n"
     "    name: str\n"
     "    minutes: int\n"
-    "    ingredients: list[str]\n"
+    "    ingredients: list[str]\n\n"
+    "class Recipes(BaseModel):\n"
+    "    recipes: list[Recipe]\n"
 )
 EVIL_CHUNKS = (
     f'[{{"name": {json.dumps(EVIL)}, "minutes": 1, ',
     f'"ingredients": [{json.dumps(EVIL)}]}}]',
 )
+EVIL_KEY_CHUNK = json.dumps({EVIL: [{"a": 1}, {"a": 2}]})
 SCRIPTED = (
     "offline_server().state.pacing = Pacing.instant()\n"
     f"offline_server().script({EVIL_CHUNKS[0]!r}, {EVIL_CHUNKS[1]!r}, prompt='evil')\n"
     'offline_server().script(\'[{"name": "Soup", "minutes": }]\', prompt=\'broken\')\n'
+    f"offline_server().script({EVIL_KEY_CHUNK!r}, prompt='evil key')\n"
     "evil = stream('evil', schema=list[Recipe])\n"
-    "broken = stream('broken', schema=list[Recipe])"
+    "broken = stream('broken', schema=list[Recipe])\n"
+    "evil_key = stream('evil key', json=True)"
 )
 CELLS = [
     SETUP,
     'recipes = stream("Give me 50 recipes for a weeknight dinner.", schema=list[Recipe])',
+    'wrapped = stream("Give me 30 recipes for a picnic.", schema=Recipes)',
     SCRIPTED,
     "chat = Chat(schema=list[Recipe])\nchat",
     'reply = chat.send("List 4 dinners")',
 ]
-RECIPES, EVIL_VIEW, BROKEN = range(3)
+RECIPES, WRAPPED, EVIL_VIEW, BROKEN, EVIL_KEY = range(5)
 
-# Samples the first view's table every animation frame: finished rows and whether a row is
-# arriving, each time they change, with the view's status.
+# Samples the first two views' tables every animation frame: finished rows and whether a
+# row is arriving, each time they change, with the view's status (window.__gwRows[view]).
 SAMPLER_JS = """() => {
-    window.__gwRows = [];
+    window.__gwRows = [[], []];
     const sample = () => {
-        const view = document.querySelector('.gw-stream');
-        const table = view?.querySelector('.gw-json-table');
-        if (table) {
+        const views = document.querySelectorAll('.gw-stream');
+        window.__gwRows.forEach((samples, i) => {
+            const table = views[i]?.querySelector('.gw-json-table');
+            if (!table) return;
             const done = table.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length;
             const open = table.querySelectorAll('tr.gw-json-open').length;
-            const last = window.__gwRows.at(-1);
+            const last = samples.at(-1);
             if (!last || last.done !== done || last.open !== open) {
-                window.__gwRows.push({ done, open, status: view.dataset.status });
+                samples.push({ done, open, status: views[i].dataset.status });
             }
-        }
+        });
         if (!window.__gwStopSampling) requestAnimationFrame(sample);
     };
     requestAnimationFrame(sample);
+}"""
+# The view at index i is streaming with at least n finished rows.
+ROWS_WHILE_STREAMING_JS = """([i, n]) => {
+    const view = document.querySelectorAll('.gw-stream')[i];
+    return view?.dataset.status === 'streaming'
+        && view.querySelectorAll('tr.gw-json-row:not(.gw-json-open)').length >= n;
 }"""
 
 
@@ -98,10 +112,15 @@ def test_rows_appear_as_the_objects_complete(lab):
     )
     view.scroll_into_view_if_needed()
     lab.screenshot("streaming-light", locator=view)
+    # The wrapper model's answer streams next: its list's rows, while it streams.
+    lab.page.wait_for_function(ROWS_WHILE_STREAMING_JS, arg=[WRAPPED, 8])
+    wrapped = lab.stream_view(WRAPPED)
+    wrapped.scroll_into_view_if_needed()
+    lab.screenshot("wrapper-streaming-light", locator=wrapped)
     lab.wait_until_cells_ran()
     lab.wait_status("done", index=RECIPES)
     lab.page.evaluate("() => { window.__gwStopSampling = true; }")
-    samples = lab.page.evaluate("() => window.__gwRows")
+    samples = lab.page.evaluate("() => window.__gwRows[0]")
     counts = [s["done"] for s in samples]
     assert counts == sorted(counts), f"rows went away while streaming: {counts}"
     streaming = [s for s in samples if s["status"] == "streaming"]
@@ -125,6 +144,28 @@ def test_the_table_holds_the_parsed_values(lab):
     items = tree.locator("li").all_text_contents()
     assert items == kernel_json(lab, "recipes.parsed[0].ingredients")
     assert view.locator(".gw-json-count").text_content() == "50 rows"
+
+
+def test_a_wrapper_models_list_items_appeared_as_rows_under_its_key(lab):
+    view = lab.wait_status("done", index=WRAPPED)
+    samples = lab.page.evaluate("() => window.__gwRows[1]")
+    counts = [s["done"] for s in samples]
+    assert counts == sorted(counts), f"rows went away while streaming: {counts}"
+    streaming = [s for s in samples if s["status"] == "streaming"]
+    assert len({s["done"] for s in streaming}) >= 8, f"the table grew in few steps: {counts}"
+    assert counts[-1] == 30 and samples[-1]["open"] == 0
+    names = view.locator("tbody tr").evaluate_all(
+        "rows => rows.map((tr) => tr.cells[1].textContent)"
+    )
+    assert names == kernel_json(lab, "[r.name for r in wrapped.parsed.recipes]")
+    assert view.locator("thead th").all_text_contents() == ["#", "name", "minutes", "ingredients"]
+    assert view.locator(".gw-json-source").text_content() == "recipes"
+    assert view.locator(".gw-json-count").text_content() == "30 rows"
+    assert kernel_json(lab, "[len(wrapped.to_pandas()), type(wrapped.parsed).__name__]") == [
+        30,
+        "Recipes",
+    ]
+    screenshot_top(lab, view, "wrapper-done-light")
 
 
 def test_the_json_button_shows_the_raw_text(lab):
@@ -157,6 +198,12 @@ def test_values_are_text_and_a_broken_answer_is_one_sentence(lab):
     assert kernel_json(lab, "broken.text") == '[{"name": "Soup", "minutes": }]'
     broken.scroll_into_view_if_needed()
     lab.screenshot("broken-light", locator=broken)
+
+    evil_key = lab.wait_status("done", index=EVIL_KEY)
+    assert evil_key.locator(".gw-json-source").text_content() == EVIL
+    assert evil_key.locator("tr.gw-json-row").count() == 2
+    assert evil_key.locator("img").count() == 0
+    assert lab.page.evaluate("() => window.__gwPwned") is None
 
 
 def test_a_chat_with_a_schema_shows_its_reply_as_a_table(lab):
