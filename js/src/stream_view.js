@@ -224,21 +224,34 @@ async function render({ model, el: root }) {
     if (!offscreen || store.text.length < LONG_ANSWER_CHARS) return 0;
     return renderedAt + OFFSCREEN_RENDER_MS - Date.now();
   };
+  const showStats = () => {
+    if (latestStats) stats.textContent = formatStats(latestStats, model.get('model_name'));
+    latestStats = null;
+  };
+  // While the text is held, the status bar's numbers still move, on a frame of their own.
+  let statsFrame = 0;
+  const showStatsSoon = () => {
+    if (frame || statsFrame || !latestStats) return;
+    statsFrame = requestAnimationFrame(() => {
+      statsFrame = 0;
+      showStats();
+    });
+  };
   const scheduleRender = () => {
-    if (!ready || frame || held) return;
+    if (!ready || frame) return;
+    if (held) return showStatsSoon();
     const wait = holdFor();
     if (wait > 0) {
       held = setTimeout(() => {
         held = 0;
         scheduleRender();
       }, wait);
-      return;
+      return showStatsSoon();
     }
     frame = requestAnimationFrame(() => {
       frame = 0;
       renderedAt = Date.now();
-      if (latestStats) stats.textContent = formatStats(latestStats, model.get('model_name'));
-      latestStats = null;
+      showStats();
       answer.setStatus(model.get('status'));
       answer.render({ maxChars: FRAME_CHARS });
       if (thinking.render({ maxChars: FRAME_CHARS })) thoughts.hidden = store.thoughts.length === 0;
@@ -344,6 +357,7 @@ async function render({ model, el: root }) {
     onScreen.disconnect();
     clearTimeout(held);
     if (frame) cancelAnimationFrame(frame);
+    if (statsFrame) cancelAnimationFrame(statsFrame);
     if (stopCountdown) stopCountdown();
     if (ready) store.retired = { changes: store.changes, answer, body, thoughts, thinking };
   };

@@ -106,13 +106,15 @@ export const FRAME_CHARS = 16 * 1024;
 
 /**
  * While a long answer streams with its end off screen (the reader is at its top, or
- * elsewhere in the notebook), its view renders at most every OFFSCREEN_RENDER_MS instead of
- * every frame: nobody sees those frames. JupyterLab does not scroll with an output, so for a
- * long answer that was most of its rendering (benchmarks/README.md). The end coming within
- * half a screen of view renders at once, and so does the stream's end. An answer shorter than
- * LONG_ANSWER_CHARS, or a host without IntersectionObserver, renders every frame.
+ * elsewhere in the notebook), its view renders its text at most every OFFSCREEN_RENDER_MS
+ * instead of every frame: nobody sees those frames, only the scrollbar growing. JupyterLab
+ * does not scroll with an output, so for a long answer that was most of its rendering
+ * (benchmarks/README.md). The status bar's numbers still move every frame a message brings.
+ * The end coming within half a screen of view renders at once, and so does the stream's end.
+ * An answer shorter than LONG_ANSWER_CHARS, or a host without IntersectionObserver, renders
+ * every frame.
  */
-export const OFFSCREEN_RENDER_MS = 250;
+export const OFFSCREEN_RENDER_MS = 1000;
 export const LONG_ANSWER_CHARS = 16 * 1024;
 
 /**

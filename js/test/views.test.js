@@ -12,7 +12,7 @@ globalThis.cancelAnimationFrame = (id) => clearTimeout(id);
 (globalThis.__geminiWidgetsRenderers ??= new Map()).set('sources', import('../src/renderer_bundle.js'));
 const { default: streamView } = await import('../src/stream_view.js');
 const { default: chatView } = await import('../src/chat.js');
-const { stopAnswer, STOP_PATIENCE_MS } = await import('../src/view_parts.js');
+const { OFFSCREEN_RENDER_MS, stopAnswer, STOP_PATIENCE_MS } = await import('../src/view_parts.js');
 
 /** An anywidget model: traits, change events, custom messages, and `_snapshot` replies. */
 function fakeWidget(traits, snapshot = () => ({ text: '', thoughts: '', parts: [], annotations: null })) {
@@ -185,7 +185,7 @@ test('StreamView: Stop on a background stream with no kernel handle sends the st
   assert.equal(widget.el.querySelector('.gw-hint').hidden, true);
 });
 
-test('StreamView: a long answer whose end is off screen renders at most every 250 ms while it streams', async (t) => {
+test('StreamView: a long answer whose end is off screen renders at most every OFFSCREEN_RENDER_MS while it streams, its numbers every frame', async (t) => {
   const observers = [];
   globalThis.IntersectionObserver = class {
     constructor(callback) {
@@ -218,8 +218,15 @@ test('StreamView: a long answer whose end is off screen renders at most every 25
   const long = `${'lorem ipsum '.repeat(1365)}END\n`; // LONG_ANSWER_CHARS (16 KB) exactly
   widget.send({ type: 'delta', at: 0, text: long });
   await frame();
-  assert.equal(last(widget), '', 'held: the last render was under 250 ms ago');
-  t.mock.timers.tick(250);
+  assert.equal(last(widget), '', `held: the last render was under ${OFFSCREEN_RENDER_MS} ms ago`);
+  widget.send({ type: 'delta', annotations: null, stats: { output_tokens: 4096 } });
+  await frame();
+  assert.match(widget.el.querySelector('.gw-stats').textContent, /4096 out/, 'the numbers are not held');
+  assert.equal(last(widget), '', 'the text is');
+  t.mock.timers.tick(OFFSCREEN_RENDER_MS - 1);
+  await frame();
+  assert.equal(last(widget), '');
+  t.mock.timers.tick(1);
   await frame();
   assert.equal(last(widget), 'END');
 

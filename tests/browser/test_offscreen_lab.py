@@ -4,12 +4,18 @@ view it keeps up again, and it ends whole."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-OFFSCREEN_RENDER_S = 0.25  # view_parts.js OFFSCREEN_RENDER_MS
+VIEW_PARTS = Path(__file__).parents[2] / "js" / "src" / "view_parts.js"
+OFFSCREEN_RENDER_S = (
+    int(re.search(r"export const OFFSCREEN_RENDER_MS = (\d+);", VIEW_PARTS.read_text())[1]) / 1000
+)
 CHUNK_GAP = 0.05  # one delta a frame (the kernel's FRAME_INTERVAL): 20 a second
 PARAGRAPH = "Paragraph {n}: " + "a streamed line of text " * 18 + "\n\n"  # ~450 characters
 
@@ -49,8 +55,9 @@ def test_a_long_answer_off_screen_renders_less_and_catches_up_in_view(lab):
     lab.page.wait_for_timeout(2_000)
     renders, now = lab.page.evaluate("() => [window.__gwRenders.length, performance.now()]")
     window_s = (now - began) / 1000
-    # On screen it would render each of the ~40 deltas; off screen, four times a second. A
-    # slow machine only widens the window, so the bound cannot fail for being busy.
+    # On screen it would render each of the ~40 deltas; off screen, once per
+    # OFFSCREEN_RENDER_S. A slow machine only widens the window, so the bound cannot fail for
+    # being busy.
     assert renders <= window_s / OFFSCREEN_RENDER_S + 2, (renders, window_s)
     assert renders >= 1, "off screen, the answer still grows"
     lab.screenshot("end-off-screen")
