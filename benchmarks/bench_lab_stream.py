@@ -452,6 +452,15 @@ def print_results(results: dict[tuple[str, int], list[dict[str, Any]]], chat: in
         idle = ("idle", size)
         shown = variant not in ("print", "idle", "print" + FOLLOWING)
         ratio = f"{med(key, 'main') / med(base, 'main'):.2f}x" if base in results and shown else ""
+        # Each round's own ratio: the two ran minutes apart in one JupyterLab session.
+        rounds = (
+            ", ".join(
+                f"{run['main'] / printed['main']:.2f}"
+                for run, printed in zip(results[key], results[base], strict=True)
+            )
+            if base in results and shown and len(results[key]) > 1
+            else ""
+        )
         # Both over the idle page's own cost: the work of showing the answer, and nothing else.
         net = ""
         if base in results and idle in results and shown:
@@ -467,6 +476,7 @@ def print_results(results: dict[tuple[str, int], list[dict[str, Any]]], chat: in
                 if med(key, "stream") > 0.05
                 else "",
                 ratio,
+                rounds,
                 net,
                 f"{med(key, 'p95'):.0f}",
                 f"{med(key, 'longest'):.0f}",
@@ -482,6 +492,7 @@ def print_results(results: dict[tuple[str, int], list[dict[str, Any]]], chat: in
                 "stream s",
                 "main / stream",
                 "main / print",
+                "each round's",
                 "over idle, / print's",
                 "p95 frame gap ms",
                 "longest gap ms",
