@@ -6,18 +6,20 @@ send it with every execution; marimo's runtime knows it); ``key=`` overrides it,
 ``%%gemini --chat KEY`` goes on with the same conversation.
 
 Where no widget front end runs (``text_views.front_end``: a terminal, a script), the chat is
-not shown: a ``TextView`` beside the ``ChatView`` among the conversation's views prints each
-reply as it streams, however it was asked for (``send``, ``send_async``, ``regenerate``,
-``retry``, ``continue_reply``). The ``ChatView`` is still made, but never displayed.
+not shown: a ``TextView`` among the conversation's views prints each reply as it streams,
+however it was asked for (``send``, ``send_async``, ``regenerate``, ``retry``,
+``continue_reply``). There the ``ChatView`` is made only if ``chat.view`` is asked for, so a
+script that chats loads no widget library.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from google import genai
 from google.genai import types
@@ -31,7 +33,9 @@ from .settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, build_config, stream_optio
 from .stream import StreamState
 from .text_views import TextView, front_end, in_marimo_notebook
 from .turns import Turn
-from .widgets.chat_view import ChatView
+
+if TYPE_CHECKING:  # made where it is shown, or when asked for
+    from .widgets.chat_view import ChatView
 
 __all__ = ["Chat"]
 
@@ -77,15 +81,28 @@ class Chat:
                 history=[_as_content(c) for c in history or []],
                 options=options,
             )
-        label = current_backend().label if client is None else "custom client"
-        turns = [turn.to_json() for turn in self.conversation.turns]
-        self.view = ChatView(self, model_name=model, backend=label, turns=turns)
-        self._printer = TextView(backend=label) if front_end() == "text" else None
+        self._backend = current_backend().label if client is None else "custom client"
+        self._view: ChatView | None = None
+        self._printer = TextView(backend=self._backend) if front_end() == "text" else None
         """Prints each reply where no widget can show it."""
         # An earlier run's views of the conversation stop updating.
-        self.conversation.views = [self.view, *([self._printer] if self._printer else [])]
+        self.conversation.views = [self._printer] if self._printer else [self.view]
         if self.key:
             conversations[self.key] = self.conversation
+
+    @property
+    def view(self) -> ChatView:
+        """The chat's widget (what ``chat`` shows in a notebook). In text mode it is made on
+        first use and follows the conversation from then on."""
+        if self._view is None:
+            from .widgets.chat_view import ChatView
+
+            turns = [turn.to_json() for turn in self.conversation.turns]
+            self._view = ChatView(self, model_name=self.model, backend=self._backend, turns=turns)
+            # Printed replies go on; not if a newer Chat (its cell run again) took over.
+            if self._printer in self.conversation.views:
+                self.conversation.views = [self._view, *self.conversation.views]
+        return self._view
 
     @classmethod
     def from_history(
@@ -216,10 +233,10 @@ def _current_cell_id() -> str | None:
     or the notebook has one (marimo)."""
     if in_marimo_notebook():
         return _marimo_cell_id()
-    try:
-        from IPython import get_ipython
-    except ImportError:
+    if "IPython" not in sys.modules:  # a script: no cell, and no need to load IPython
         return None
+    from IPython import get_ipython
+
     shell = get_ipython()
     kernel = getattr(shell, "kernel", None)
     if kernel is None:

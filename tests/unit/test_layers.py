@@ -19,7 +19,6 @@ FRONT_END = ("IPython", "ipywidgets", "anywidget")
 # every other module of the package is the core and is checked below.
 FRONT_END_MODULES = {
     "gemini_widgets.widgets": "the views: anywidget models shown with IPython's display",
-    "gemini_widgets.chat": "a Chat builds its ChatView in every mode, text mode too",
     "gemini_widgets.magics": "the %%gemini magic, an IPython Magics class",
     "gemini_widgets.magic_options": "the magic's options, IPython magic_arguments",
     "gemini_widgets.magic_compare": "the magic's compare options, whose errors are UsageError",
@@ -46,10 +45,11 @@ def run_fresh(code: str) -> str:
 
 
 def loaded_after(code: str) -> list[str]:
+    """The front-end libraries loaded once `code` has run (which may print too)."""
     out = run_fresh(
-        code + f"\nimport sys\nprint(' '.join(m for m in {FRONT_END!r} if m in sys.modules))"
+        code + f"\nimport sys\nprint('loaded:', *(m for m in {FRONT_END!r} if m in sys.modules))"
     )
-    return out.split()
+    return out.rsplit("loaded:", 1)[1].split()
 
 
 def loaded_by_each(modules: list[str]) -> dict[str, list[str]]:
@@ -90,6 +90,17 @@ def test_the_front_end_modules_exist():
 def test_a_script_that_streams_without_a_view_loads_no_widgets():
     assert loaded_after("from gemini_widgets import StreamState, consume, get_client") == []
     assert loaded_after("from gemini_widgets import compare, CompareResult") == []
+
+
+def test_a_script_that_chats_loads_no_widgets_until_it_asks_for_the_view():
+    chat = textwrap.dedent("""
+        from gemini_widgets import Chat, use_backend
+        use_backend("offline")
+        chat = Chat()
+        assert chat.send("Hello").text  # printed as it streams
+    """)
+    assert loaded_after(chat) == []
+    assert loaded_after(chat + "chat.view\n") == list(FRONT_END)
 
 
 def test_a_widget_is_loaded_when_first_used():
