@@ -8,7 +8,9 @@ environment with the offline backend and no API key, so nothing leaves the machi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,6 +24,7 @@ if not CHROMIUM.exists():
     )
 
 from jupyter_launcher import JupyterServer, start_server
+from marimo_app import MarimoPage, marimo_notebook, marimo_server
 from page_lifecycle import _open_page, module_page
 from playwright.sync_api import Browser, sync_playwright
 from server_process import ARTIFACTS
@@ -96,3 +99,35 @@ def lab(browser: Browser, lab_server: JupyterServer, request: pytest.FixtureRequ
 def notebook7(browser: Browser, notebook_server: JupyterServer, request: pytest.FixtureRequest):
     """A notebook in a fresh page of the session's Notebook 7 server."""
     yield from _open_page(browser, request, notebook_server)
+
+
+# ---- marimo ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def marimo_page(browser: Browser, tmp_path, request: pytest.FixtureRequest) -> Iterator:
+    """Open a page on a marimo server started for ``cells`` (``mode``: edit or run; ``width``:
+    the notebook's)."""
+    name = re.sub(r"[^\w-]+", "_", request.node.name)
+    context = browser.new_context(viewport={"width": 1280, "height": 1200})
+    pages: list[MarimoPage] = []
+
+    @contextmanager
+    def open_notebook(cells: tuple[str, ...], mode: str = "edit", width: str = "compact"):
+        path = tmp_path / f"{name}.py"
+        path.write_text(marimo_notebook(*cells, width=width), encoding="utf-8")
+        with marimo_server(mode, path, tmp_path) as server:
+            page = MarimoPage(context.new_page(), server, name)
+            pages.append(page)
+            yield page.open()
+
+    try:
+        yield open_notebook
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if (report is None or report.failed) and pages:
+            try:
+                pages[-1].screenshot("failure")
+            except Exception as exc:
+                print(f"(no failure screenshot: {exc})")
+        context.close()
