@@ -1,8 +1,8 @@
-"""compare() in a real marimo notebook (``marimo edit``), in Chromium: the columns stream
-live side by side with the summary under them and another cell reads the CompareResult; a
-dropped column ends in error while the others finish, and its Continue goes on; one Stop
-stops a background compare; marimo's interrupt stops a blocking one, and marimo shows the
-interruption in place of the cell's output (docs/frontends.md#marimo)."""
+"""compare() in a real marimo notebook (``marimo edit``, and ``marimo run``), in Chromium:
+the columns stream live side by side with the summary under them and another cell reads the
+CompareResult; a dropped column ends in error while the others finish, and its Continue goes
+on; one Stop stops a background compare; marimo's interrupt stops a blocking one, and marimo
+shows the interruption in place of the cell's output (docs/frontends.md#marimo)."""
 
 from __future__ import annotations
 
@@ -276,3 +276,17 @@ def test_compare_blocking_stops_at_marimos_interrupt_which_replaces_its_output(m
         line = page.page.locator("text=/^ENDED /").first
         line.wait_for()
         assert line.text_content() == "ENDED 3"
+
+
+def test_marimo_run_shows_the_compare_side_by_side(marimo_page):
+    with marimo_page((COMPARE_SETUP, COMPARE, RESULT_CELL), mode="run", width="medium") as page:
+        # `marimo run` runs every cell when the page opens.
+        result = _result_line(page)
+        assert all(result[m].startswith("STOP:") for m in MODELS), result
+        _wait_statuses(page, ["done"] * 3)
+        boxes = page.page.evaluate(SCROLLERS_JS)
+        assert len({round(box["y"]) for box in boxes}) == 1, boxes
+        assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
+        finish = page.page.locator(".gw-compare-summary tbody tr[data-key='finish'] td")
+        expect(finish.nth(2)).to_have_text("STOP")
+        page.screenshot("compare-run-mode")
