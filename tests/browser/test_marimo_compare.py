@@ -70,6 +70,13 @@ SCROLLERS_JS = """() => {
 }"""
 
 
+SUMMARY_LOOK_JS = """table => {
+    const cell = getComputedStyle(table.querySelector('tbody td'));
+    const best = getComputedStyle(table.querySelector('.gw-best'));
+    return [cell.borderTopStyle, cell.borderTopWidth, best.backgroundColor];
+}"""
+
+
 def _columns(page: MarimoPage) -> list[list]:
     return page.page.evaluate(COLUMNS_JS)
 
@@ -147,6 +154,10 @@ def test_compare_streams_its_columns_side_by_side_with_the_summary_under_them(ma
         expect(finish.nth(2)).to_have_text("STOP")
         assert [finish.nth(i).text_content() for i in range(3)] == ["STOP"] * 3
         assert summary.locator(".gw-best").count() >= 3
+        # Ruled and the best marked in colour with no JupyterLab variables (their fallbacks).
+        border, width, best = summary.evaluate(SUMMARY_LOOK_JS)
+        assert border == "solid" and width != "0px", (border, width)
+        assert best not in ("rgba(0, 0, 0, 0)", "transparent"), best
         summary.scroll_into_view_if_needed()  # marimo scrolls a tall output in its cell
         page.screenshot("compare-summary")
 
