@@ -139,6 +139,11 @@ def test_compare_streams_its_columns_side_by_side_with_the_summary_under_them(ma
         boxes = page.page.evaluate(SCROLLERS_JS)
         assert len({round(box["y"]) for box in boxes}) == 1, boxes
         assert all(box["height"] < box["content"] for box in boxes), boxes
+        # Framed as in JupyterLab, with none of its variables (view_parts.css's :host).
+        frame = page.page.locator(".gw-stream").first.evaluate(
+            "el => [getComputedStyle(el).borderTopStyle, getComputedStyle(el).borderTopWidth]"
+        )
+        assert frame == ["solid", "1px"], frame
         assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
         for label, box in zip(MODELS, boxes, strict=True):
             title = page.page.get_by_text(label, exact=True).first.bounding_box()
