@@ -105,8 +105,16 @@ class Run:
 
 
 def cell_text(cell: Any) -> str:
-    pieces = []
+    """A cell's outputs as text, for a step's ``expect``. A stream's text is joined as it was
+    written: on a busy machine the kernel can flush one ``print`` as two outputs ("E3", then
+    " 400 ..."), and a newline put between them would hide the "E3 400" the step expects."""
+    pieces: list[str] = []
+    stream = None
     for out in cell.get("outputs", []):
+        if out.output_type == "stream" and out.name == stream:
+            pieces[-1] += out.text
+            continue
+        stream = out.name if out.output_type == "stream" else None
         if out.output_type == "stream":
             pieces.append(out.text)
         elif out.output_type == "error":
