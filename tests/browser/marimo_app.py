@@ -21,6 +21,18 @@ from pathlib import Path
 from playwright.sync_api import Page
 from server_process import ARTIFACTS, TIMEOUT_MS, free_port, kernel_env, stop_process, wait_until_up
 
+# Every element matching a selector, in shadow roots too (marimo puts each widget in one),
+# in document order.
+SHADOW_ALL_JS = """(selector) => {
+    const found = [];
+    const walk = (root) => root.querySelectorAll('*').forEach((el) => {
+        if (el.matches(selector)) found.push(el);
+        if (el.shadowRoot) walk(el.shadowRoot);
+    });
+    walk(document);
+    return found;
+}"""
+
 # Finds the first element matching a selector, looking inside shadow roots too.
 SHADOW_FIND_JS = """(selector) => {
     const find = (root) => {

@@ -10,7 +10,7 @@ import re
 import time
 
 import pytest
-from marimo_app import MarimoPage
+from marimo_app import SHADOW_ALL_JS, MarimoPage
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -37,37 +37,21 @@ RESULT_CELL = (
 )
 
 # Each column's status and body length, in order (the views are in marimo's shadow roots).
-COLUMNS_JS = """() => {
-    const views = [];
-    const walk = (root) => root.querySelectorAll('*').forEach((el) => {
-        if (el.matches('.gw-stream')) views.push(el);
-        if (el.shadowRoot) walk(el.shadowRoot);
-    });
-    walk(document);
-    return views.map((view) => [
-        view.dataset.status, view.querySelector('.gw-body')?.textContent.length ?? 0,
-    ]);
-}"""
+COLUMNS_JS = f"""() => ({SHADOW_ALL_JS})('.gw-stream').map((view) => [
+    view.dataset.status, view.querySelector('.gw-body')?.textContent.length ?? 0,
+])"""
 
 
 # The box each column's answer scrolls in (the nearest element around the view's shadow
 # host with a max-height), and the height of the answer in it.
-SCROLLERS_JS = """() => {
-    const views = [];
-    const walk = (root) => root.querySelectorAll('*').forEach((el) => {
-        if (el.matches('.gw-stream')) views.push(el);
-        if (el.shadowRoot) walk(el.shadowRoot);
-    });
-    walk(document);
-    return views.map((view) => {
-        let box = view.getRootNode().host;
-        while (box && getComputedStyle(box).maxHeight === 'none') {
-            box = box.parentElement ?? box.getRootNode().host;
-        }
-        const { x, y, width, height } = box.getBoundingClientRect();
-        return { x, y, width, height, content: view.getBoundingClientRect().height };
-    });
-}"""
+SCROLLERS_JS = f"""() => ({SHADOW_ALL_JS})('.gw-stream').map((view) => {{
+    let box = view.getRootNode().host;
+    while (box && getComputedStyle(box).maxHeight === 'none') {{
+        box = box.parentElement ?? box.getRootNode().host;
+    }}
+    const {{ x, y, width, height }} = box.getBoundingClientRect();
+    return {{ x, y, width, height, content: view.getBoundingClientRect().height }};
+}})"""
 
 
 SUMMARY_LOOK_JS = """table => {
@@ -93,12 +77,7 @@ def _wait_bodies(page: MarimoPage, condition: str, arg: object) -> None:
     """Wait until ``condition`` (a JS function of the columns' texts and ``arg``) holds."""
     page.page.wait_for_function(
         f"""arg => {{
-            const texts = [];
-            const walk = (root) => root.querySelectorAll('*').forEach((el) => {{
-                if (el.matches('.gw-stream .gw-body')) texts.push(el.textContent);
-                if (el.shadowRoot) walk(el.shadowRoot);
-            }});
-            walk(document);
+            const texts = ({SHADOW_ALL_JS})('.gw-stream .gw-body').map((el) => el.textContent);
             return ({condition})(texts, arg);
         }}""",
         arg=arg,
