@@ -151,10 +151,10 @@ def _print_markdown(labels: Sequence[str], states: Sequence[StreamState | None])
 def _shown_view(chosen: Sequence[Contender], backend: str, shown_in: FrontEnd) -> CompareView:
     """The columns, in the running cell's output (``show_widget``: IPython's ``display`` or
     marimo's output, which lay them out with their own means)."""
-    from .widgets import CompareView, catches_up, show_widget
+    from .widgets import CompareView, show_widget, view_settings
 
     columns = [(c.label, c.model) for c in chosen]
-    view = CompareView(columns, backend=backend, catch_up=catches_up(shown_in))
+    view = CompareView(columns, backend=backend, **view_settings(shown_in))
     show_widget(view, shown_in)
     return view
 

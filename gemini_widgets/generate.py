@@ -125,9 +125,9 @@ def shown_view(
     shown_in = front_end()
     if shown_in == "text":
         return TextView(backend=backend), client
-    from .widgets import StreamView, catches_up, show_widget
+    from .widgets import StreamView, show_widget, view_settings
 
-    view = StreamView(model=model, backend=backend, catch_up=catches_up(shown_in))
+    view = StreamView(model=model, backend=backend, **view_settings(shown_in))
     show_widget(view, shown_in)
     return view, client
 

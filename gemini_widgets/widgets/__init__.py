@@ -10,7 +10,7 @@ from .._lazy_names import lazy_names
 _PUBLIC = {
     "CompareView": "compare_view",
     "StreamView": "stream_view",
-    "catches_up": "display",
+    "view_settings": "display",
     "show_widget": "display",
 }
 

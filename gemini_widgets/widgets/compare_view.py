@@ -43,12 +43,12 @@ class CompareView(StaticFallback):
     """Columns of answers (one ``StreamView`` each) and the summary of their numbers."""
 
     def __init__(
-        self, columns: Sequence[tuple[str, str]], *, backend: str = "", catch_up: bool = False
+        self, columns: Sequence[tuple[str, str]], *, backend: str = "", **view_settings: bool
     ) -> None:
-        """``columns``: (label, model) of each answer, in order. ``catch_up``: each column's
-        ``StreamView`` also sends its answer whole at doubling sizes (marimo, see there)."""
+        """``columns``: (label, model) of each answer, in order. ``view_settings``: each
+        column's ``StreamView``'s, for the front end it is shown in (``display.py``)."""
         self.views = {
-            label: StreamView(model=model, backend=backend, catch_up=catch_up)
+            label: StreamView(model=model, backend=backend, **view_settings)
             for label, model in columns
         }
         self.backend = backend

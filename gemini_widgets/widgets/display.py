@@ -13,15 +13,19 @@ from typing import Any
 
 from ..text_views import FrontEnd
 
-__all__ = ["catches_up", "show_widget"]
+__all__ = ["show_widget", "view_settings"]
 
 
-def catches_up(shown_in: FrontEnd) -> bool:
-    """Whether a ``StreamView`` shown there sends its answer whole at doubling sizes too
-    (``StreamView.catch_up``): in marimo, whose page makes a widget's store at its first
-    render and drops the messages before it, and whose kernel cannot be asked for them
-    while the cell runs."""
-    return shown_in == "marimo"
+def view_settings(shown_in: FrontEnd) -> dict[str, bool]:
+    """What a ``StreamView`` shown there must know of its front end (marimo differs in both):
+
+    - ``catch_up``: send the answer whole at doubling sizes too, for a page that makes a
+      widget's store at its first render and drops the messages before it, and a kernel
+      that cannot be asked for them while the cell runs;
+    - ``interrupt_keeps_view``: interrupting the running cell leaves the view and its
+      partial answer in place; marimo replaces the cell's output with the interruption.
+    """
+    return {"catch_up": shown_in == "marimo", "interrupt_keeps_view": shown_in != "marimo"}
 
 
 def show_widget(widget: Any, shown_in: FrontEnd) -> None:

@@ -79,6 +79,9 @@ class StreamView(StaticFallback, RendersMarkdown, anywidget.AnyWidget):
     """``json`` for an ``application/json`` answer: shown as a table, rows as they finish."""
     background = traitlets.Bool(False).tag(sync=True)
     """True while a stream runs as a task: the Stop button then acts at once."""
+    interrupt_keeps_view = traitlets.Bool(True).tag(sync=True)
+    """False where interrupting the running cell replaces its output (marimo): Stop's hint
+    then says how to stop and keep the answer instead of saying it is kept."""
     _key = traitlets.Unicode().tag(sync=True)
     """A stable id for the browser's per-widget text store (anywidget's model proxies are
     new objects for every view, so they cannot be the key)."""

@@ -291,7 +291,7 @@ async function render({ model, el: root }) {
       model, command: '_stop_command', background: model.get('background'),
     });
     if (how === 'hint') {
-      hint.textContent = stopHint('answer');
+      hint.textContent = stopHint('answer', model.get('interrupt_keeps_view') ?? true);
       hint.hidden = false;
     }
     stop.disabled = false;

@@ -139,12 +139,17 @@ export const STOP_PATIENCE_MS = 2000;
  * What Stop says when it cannot stop the answer itself (stopAnswer's 'hint'): how to
  * interrupt the running cell, in words that fit every front end that leaves a widget no
  * kernel handle (a notebook's Kernel menu, a cell's own stop button elsewhere; the views
- * name no host, see portable.test.js). `what` is 'answer' or 'reply'.
+ * name no host, see portable.test.js). `what` is 'answer' or 'reply'. `kept`: whether an
+ * interrupt leaves this output in place (the kernel says, `interrupt_keeps_view`); where it
+ * does not, the hint says how to stop and keep it next time.
  */
-export function stopHint(what) {
+export function stopHint(what, kept = true) {
   return 'The cell is still running, so the kernel cannot read this click yet: interrupt ' +
     "the cell to stop now (Kernel → Interrupt, ■, or the running cell's stop button). " +
-    `The partial ${what} is kept.`;
+    (kept
+      ? `The partial ${what} is kept.`
+      : `Here that replaces this output with the interruption; to stop and keep the ${what}, ` +
+        'run it with background=True.');
 }
 
 /**

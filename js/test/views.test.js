@@ -273,6 +273,19 @@ test('StreamView: Stop on a running cell with no kernel handle says how to stop'
   assert.match(hint.textContent, /Kernel → Interrupt/);
   assert.match(hint.textContent, /the running cell's stop button/);
   assert.match(hint.textContent, /The partial answer is kept/);
+
+  // Where an interrupt replaces the cell's output (the kernel says so), the hint says how to
+  // stop and keep the answer instead of promising it is kept.
+  const replaced = streamWidget('streaming');
+  replaced.set('interrupt_keeps_view', false);
+  streamView.initialize(replaced);
+  await streamView.render(replaced);
+  replaced.el.querySelector('.gw-stop').click();
+  await frames();
+  const told = replaced.el.querySelector('.gw-hint').textContent;
+  assert.match(told, /Kernel → Interrupt/);
+  assert.match(told, /replaces this output with the interruption; to stop and keep the answer, run it with background=True/);
+  assert.doesNotMatch(told, /is kept/);
 });
 
 const turn = (fields) => ({

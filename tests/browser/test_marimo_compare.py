@@ -253,11 +253,14 @@ def test_compare_blocking_stops_at_marimos_interrupt_which_replaces_its_output(m
             f"() => ({COLUMNS_JS})().filter(([s, n]) => s === 'streaming' && n > 20).length === 3"
         )
         # A column's Stop cannot reach a running cell (marimo's kernel reads the page's
-        # messages after it): it says to interrupt.
+        # messages after it): it says to interrupt, and, since that replaces the output
+        # here, how to stop and keep the answer (not that it is kept).
         views = page.page.locator(".gw-stream")
         views.nth(0).locator("button", has_text=re.compile("^Stop$")).click()
         hint = views.nth(0).get_by_text(re.compile("interrupt the cell to stop now"))
         expect(hint).to_be_visible()
+        expect(hint).to_contain_text("run it with background=True")
+        expect(hint).not_to_contain_text("is kept")
         page.screenshot("compare-stop-hint")
         page.page.locator("[data-testid=interrupt-button]").first.click()
         # marimo ends the cell as interrupted and shows that *instead of* its output (one

@@ -34,6 +34,7 @@ print(json.dumps(dict(
     kind=type(view).__name__,
     box=box_before_layout,
     catch_up=[v.catch_up for v in view.views.values()],
+    keeps=[v.interrupt_keeps_view for v in view.views.values()],
     ids=[v.model_id for v in view.views.values()] + [view.summary_view.model_id],
     html=marimo.as_html(view).text,
     result=type(result).__name__,
@@ -59,6 +60,7 @@ def test_in_a_marimo_notebook_the_columns_are_marimo_stacks_of_the_anywidgets():
     assert seen["kind"] == "CompareView"
     assert seen["box"] is False  # no ipywidgets box made where marimo shows the view
     assert seen["catch_up"] == [True, True]  # as stream()'s view in marimo
+    assert seen["keeps"] == [False, False]  # marimo's interrupt replaces the output: Stop's hint
     html = seen["html"]
     # Each column's StreamView and the summary are marimo anywidgets, in that order: the
     # columns in a wrapping row, the summary under it.
