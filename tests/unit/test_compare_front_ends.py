@@ -75,7 +75,7 @@ def test_in_a_marimo_notebook_the_columns_are_marimo_stacks_of_the_anywidgets():
 
 
 def test_in_a_kernel_the_columns_are_an_ipywidgets_box_with_the_summary(
-    client, server, monkeypatch, capsys
+    client, server, monkeypatch, capsys, ipython
 ):
     shown = []
     monkeypatch.setenv(DISPLAY_ENV, "widget")
@@ -88,8 +88,13 @@ def test_in_a_kernel_the_columns_are_an_ipywidgets_box_with_the_summary(
     result = compare("Explain tides.", MODELS, client=client)
     assert shown == ["widget"]
     assert isinstance(result, CompareResult) and all(s.ok for s in result.values())
-    # display() without a front end prints the text/plain of what it was given.
-    assert capsys.readouterr().out == "<CompareView gemini-2.5-flash idle, gemini-2.5-pro idle>\n"
+    # The test shell (the `ipython` fixture, so that no earlier test decides how display()
+    # prints) prints each display's text/plain: the view as shown before the answers
+    # started, then the same display updated when all had ended (its saved-notebook form).
+    assert capsys.readouterr().out == (
+        "<CompareView gemini-2.5-flash idle, gemini-2.5-pro idle>\n"
+        "<CompareView gemini-2.5-flash done, gemini-2.5-pro done>\n"
+    )
 
 
 def test_the_box_holds_every_column_under_its_label_and_the_summary(client, server):
