@@ -86,7 +86,10 @@ def test_any_chunking_finds_every_item_of_a_wrapped_list(key, items, indent, dat
     assert found == row_ends(text) == scanner.ends
     assert scanner.key == rows_key(text) == key
     assert wrapped_rows(text, scanner, found) == items
-    opening = text.index("[", len(json.dumps(key, ensure_ascii=False)) + 1)
+    # The list's "[" is the first after the key's own text (which may hold "[" itself, and
+    # follows the object's "{" and, indented, a newline and spaces).
+    quoted = json.dumps(key, ensure_ascii=False)
+    opening = text.index("[", text.index(quoted) + len(quoted))
     assert scanner.rows_from == {"at": opening + 1, "list": True, "key": key}
 
 
